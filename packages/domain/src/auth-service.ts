@@ -1,0 +1,22 @@
+import type { AuthDependencies } from './dependencies.js';
+import { authenticateToken } from './use-cases/authenticate-token.js';
+import { loginUser } from './use-cases/login-user.js';
+import { logoutUser } from './use-cases/logout-user.js';
+import { purgeExpiredTokens } from './use-cases/purge-expired-tokens.js';
+import { registerUser } from './use-cases/register-user.js';
+import { setUserActive } from './use-cases/set-user-active.js';
+
+/** Every use case bound to one set of dependencies: what the transports call. */
+export function createAuthService(deps: AuthDependencies) {
+  return {
+    register: registerUser(deps),
+    login: loginUser(deps),
+    authenticate: authenticateToken(deps),
+    logout: logoutUser(deps),
+    setUserActive: setUserActive(deps),
+    purgeExpiredTokens: purgeExpiredTokens(deps),
+  };
+}
+
+/** The use cases as the transports see them. */
+export type AuthService = ReturnType<typeof createAuthService>;

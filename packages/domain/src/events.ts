@@ -1,0 +1,41 @@
+/** Who asked, as far as the transport knows: carried into every event for auditing. */
+export interface RequestContext {
+  readonly ip: string | null;
+  readonly userAgent: string | null;
+  readonly requestId: string | null;
+}
+
+/** A context with nothing known, for internal callers such as the admin CLI. */
+export const anonymousContext: RequestContext = { ip: null, userAgent: null, requestId: null };
+
+/** Why a login failed; the reason is recorded, never shown to the caller beyond the contract. */
+export type LoginFailureReason = 'bad_credentials' | 'disabled';
+
+/** The payload of each event type. Never a password, a token or a token digest. */
+export interface EventPayloads {
+  'user.registered': { email: string; firstName: string; lastName: string };
+  'user.logged_in': Record<string, never>;
+  'user.login_failed': { email: string; reason: LoginFailureReason };
+  'user.logged_out': { allTokens: boolean; revoked: number };
+  'token.expired': { expiredAt: string };
+  'tokens.purged': { count: number };
+}
+
+/** Every event type the service emits. */
+export type EventType = keyof EventPayloads;
+
+/** Version of the envelope and payloads; bumped on any breaking change. */
+export const EVENT_VERSION = 1;
+
+/** An event as the domain records it; the outbox stores it and the relay publishes it. */
+export type DomainEvent = {
+  [T in EventType]: {
+    readonly id: string;
+    readonly type: T;
+    readonly version: typeof EVENT_VERSION;
+    readonly occurredAt: Date;
+    readonly userId: number | null;
+    readonly metadata: RequestContext;
+    readonly data: EventPayloads[T];
+  };
+}[EventType];

@@ -1,0 +1,14 @@
+export * from './auth-service.js';
+export * from './dependencies.js';
+export * from './errors.js';
+export * from './events.js';
+export type * from './ports/index.js';
+export * from './result.js';
+export * from './token.js';
+export * from './user.js';
+export * from './use-cases/authenticate-token.js';
+export * from './use-cases/login-user.js';
+export * from './use-cases/logout-user.js';
+export * from './use-cases/purge-expired-tokens.js';
+export * from './use-cases/register-user.js';
+export * from './use-cases/set-user-active.js';

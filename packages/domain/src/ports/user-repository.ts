@@ -1,0 +1,15 @@
+import type { NewUser, User } from '../user.js';
+
+/** Stores accounts. Email lookups and uniqueness ignore case. */
+export interface UserRepository {
+  /** Inserts the user, or returns null when the email (ignoring case) is taken. Never throws for that. */
+  create(user: NewUser): Promise<User | null>;
+  /** The user whose email matches ignoring case, or null. */
+  findByEmail(email: string): Promise<User | null>;
+  /** The user with this id, or null. */
+  findById(id: number): Promise<User | null>;
+  /** Replaces the stored password hash (after a parameter upgrade). */
+  updatePasswordHash(id: number, passwordHash: string): Promise<void>;
+  /** Enables or disables the account; returns the updated user, or null when none matches. */
+  setActive(email: string, isActive: boolean): Promise<User | null>;
+}

@@ -1,0 +1,57 @@
+import type { AuthDependencies } from '../dependencies.js';
+import { makeEvent } from '../dependencies.js';
+import { domainError, type DomainError } from '../errors.js';
+import type { LoginFailureReason, RequestContext } from '../events.js';
+import { err, ok, type Result } from '../result.js';
+import { toPublicUser, type PublicUser } from '../user.js';
+
+/** Credentials as the caller typed them. */
+export interface LoginCommand {
+  readonly email: string;
+  readonly password: string;
+}
+
+/** A successful login: the clear token, shown once, and its owner. */
+export interface LoginSuccess {
+  readonly key: string;
+  readonly user: PublicUser;
+  readonly expiresAt: Date;
+}
+
+/** Failures a login may report. */
+export type LoginError = Extract<DomainError, { code: 'invalid_credentials' | 'account_disabled' }>;
+
+/**
+ * Checks credentials and mints a new token. Unknown emails, wrong passwords and disabled accounts
+ * all spend one full hash verification, so timing does not reveal which emails exist.
+ */
+export const loginUser =
+  (deps: AuthDependencies) =>
+  async (command: LoginCommand, context: RequestContext): Promise<Result<LoginSuccess, LoginError>> => {
+    const user = await deps.users.findByEmail(command.email);
+    const matches = await deps.hasher.verify(command.password, user?.passwordHash ?? null);
+
+    if (!user || !matches || !user.isActive) {
+      const reason: LoginFailureReason = user && matches ? 'disabled' : 'bad_credentials';
+      await deps.unitOfWork.run((tx) =>
+        tx.outbox.append([
+          makeEvent(deps, 'user.login_failed', user?.id ?? null, context, { email: command.email, reason }),
+        ]),
+      );
+      return err(domainError(reason === 'disabled' ? 'account_disabled' : 'invalid_credentials'));
+    }
+
+    const upgradedHash = deps.hasher.needsRehash(user.passwordHash) ? await deps.hasher.hash(command.password) : null;
+    const key = deps.secrets.generate();
+    const createdAt = deps.clock.now();
+    const expiresAt = new Date(createdAt.getTime() + deps.settings.tokenTtlSeconds * 1000);
+    const limit = deps.settings.tokenLimitPerUser;
+
+    await deps.unitOfWork.run(async (tx) => {
+      if (upgradedHash) await tx.users.updatePasswordHash(user.id, upgradedHash);
+      await tx.tokens.save({ digest: deps.secrets.digest(key), userId: user.id, createdAt, expiresAt });
+      if (limit !== null) await tx.tokens.deleteOldestBeyond(user.id, limit);
+      await tx.outbox.append([makeEvent(deps, 'user.logged_in', user.id, context, {})]);
+    });
+    return ok({ key, user: toPublicUser(user), expiresAt });
+  };

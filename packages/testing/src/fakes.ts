@@ -1,0 +1,63 @@
+import { createHash } from 'node:crypto';
+import type { Clock, IdGenerator, PasswordHasher, TokenSecrets } from '@authsvc/domain';
+
+/** A clock that moves only when told to. */
+export class ManualClock implements Clock {
+  constructor(private current = new Date('2026-01-01T00:00:00.000Z')) {}
+
+  now(): Date {
+    return new Date(this.current);
+  }
+
+  /** Moves time forward. */
+  advance(seconds: number): void {
+    this.current = new Date(this.current.getTime() + seconds * 1000);
+  }
+}
+
+/** Sequential UUID-shaped ids, stable across runs. */
+export class SequentialIds implements IdGenerator {
+  private next = 0;
+
+  uuid(): string {
+    this.next += 1;
+    return `00000000-0000-4000-8000-${this.next.toString(16).padStart(12, '0')}`;
+  }
+}
+
+/**
+ * A transparent hasher (`fake$<cost>$<password>`) that counts verifications, so tests can check
+ * that every login path spends one, and that weaker hashes are upgraded.
+ */
+export class FakePasswordHasher implements PasswordHasher {
+  verifications = 0;
+
+  constructor(public cost = 2) {}
+
+  async hash(password: string): Promise<string> {
+    return `fake$${this.cost}$${password}`;
+  }
+
+  async verify(password: string, hash: string | null): Promise<boolean> {
+    this.verifications += 1;
+    return hash !== null && hash.slice(hash.indexOf('$', 5) + 1) === password;
+  }
+
+  needsRehash(hash: string): boolean {
+    return !hash.startsWith(`fake$${this.cost}$`);
+  }
+}
+
+/** Token secrets from a counter; digests are real SHA-256 so they match production's shape. */
+export class SequentialTokenSecrets implements TokenSecrets {
+  private next = 0;
+
+  generate(): string {
+    this.next += 1;
+    return this.next.toString(16).padStart(40, '0');
+  }
+
+  digest(secret: string): string {
+    return createHash('sha256').update(secret).digest('hex');
+  }
+}

@@ -1,0 +1,21 @@
+import { createAuthService, type AuthDependencies, type AuthSettings } from '@authsvc/domain';
+import { FakePasswordHasher, ManualClock, SequentialIds, SequentialTokenSecrets } from './fakes.js';
+import { InMemoryStore } from './in-memory-store.js';
+
+/** A complete set of in-memory dependencies, with handles on the fakes for assertions. */
+export function inMemoryAuth(settings: Partial<AuthSettings> = {}) {
+  const store = new InMemoryStore();
+  const clock = new ManualClock();
+  const hasher = new FakePasswordHasher();
+  const deps: AuthDependencies = {
+    users: store.users,
+    tokens: store.tokens,
+    unitOfWork: store,
+    hasher,
+    secrets: new SequentialTokenSecrets(),
+    clock,
+    ids: new SequentialIds(),
+    settings: { tokenTtlSeconds: 86_400, tokenLimitPerUser: null, ...settings },
+  };
+  return { store, clock, hasher, deps, service: createAuthService(deps) };
+}

@@ -1,0 +1,123 @@
+import type { DomainEvent, NewUser, Outbox, Token, TokenRepository, TokenWithUser, TransactionalPorts, UnitOfWork, User, UserRepository } from '@authsvc/domain';
+import { emailKey } from '@authsvc/domain';
+
+/** The state the in-memory adapters share: what tests assert on. */
+export interface InMemoryState {
+  users: Map<number, User>;
+  tokens: Map<string, Token>;
+  outbox: DomainEvent[];
+  nextUserId: number;
+}
+
+const emptyState = (): InMemoryState => ({ users: new Map(), tokens: new Map(), outbox: [], nextUserId: 1 });
+
+const copyState = (state: InMemoryState): InMemoryState => ({
+  users: new Map(state.users),
+  tokens: new Map(state.tokens),
+  outbox: [...state.outbox],
+  nextUserId: state.nextUserId,
+});
+
+/** A user repository over a shared in-memory state. */
+export class InMemoryUserRepository implements UserRepository {
+  constructor(private readonly store: InMemoryStore) {}
+
+  async create(user: NewUser): Promise<User | null> {
+    const state = this.store.state;
+    if ([...state.users.values()].some((u) => emailKey(u.email) === emailKey(user.email))) return null;
+    const created: User = { ...user, id: state.nextUserId++, isActive: true };
+    state.users.set(created.id, created);
+    return created;
+  }
+
+  async findByEmail(email: string): Promise<User | null> {
+    return [...this.store.state.users.values()].find((u) => emailKey(u.email) === emailKey(email)) ?? null;
+  }
+
+  async findById(id: number): Promise<User | null> {
+    return this.store.state.users.get(id) ?? null;
+  }
+
+  async updatePasswordHash(id: number, passwordHash: string): Promise<void> {
+    const user = this.store.state.users.get(id);
+    if (user) this.store.state.users.set(id, { ...user, passwordHash });
+  }
+
+  async setActive(email: string, isActive: boolean): Promise<User | null> {
+    const user = await this.findByEmail(email);
+    if (!user) return null;
+    const updated = { ...user, isActive };
+    this.store.state.users.set(user.id, updated);
+    return updated;
+  }
+}
+
+/** A token repository over a shared in-memory state. */
+export class InMemoryTokenRepository implements TokenRepository {
+  constructor(private readonly store: InMemoryStore) {}
+
+  async save(token: Token): Promise<void> {
+    this.store.state.tokens.set(token.digest, token);
+  }
+
+  async findWithUser(digest: string): Promise<TokenWithUser | null> {
+    const token = this.store.state.tokens.get(digest);
+    const user = token && this.store.state.users.get(token.userId);
+    return token && user ? { token, user } : null;
+  }
+
+  async delete(digest: string): Promise<boolean> {
+    return this.store.state.tokens.delete(digest);
+  }
+
+  async deleteAllForUser(userId: number): Promise<number> {
+    return this.deleteWhere([...this.store.state.tokens.values()].filter((t) => t.userId === userId)).length;
+  }
+
+  async deleteExpired(now: Date, limit: number): Promise<number[]> {
+    const expired = [...this.store.state.tokens.values()].filter((t) => t.expiresAt.getTime() <= now.getTime());
+    return this.deleteWhere(expired.slice(0, limit)).map((t) => t.userId);
+  }
+
+  async deleteOldestBeyond(userId: number, keep: number): Promise<number> {
+    const newestFirst = [...this.store.state.tokens.values()]
+      .filter((t) => t.userId === userId)
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+    return this.deleteWhere(newestFirst.slice(keep)).length;
+  }
+
+  private deleteWhere(tokens: Token[]): Token[] {
+    for (const t of tokens) this.store.state.tokens.delete(t.digest);
+    return tokens;
+  }
+}
+
+/** An outbox that keeps events in memory, in order. */
+export class InMemoryOutbox implements Outbox {
+  constructor(private readonly store: InMemoryStore) {}
+
+  async append(events: readonly DomainEvent[]): Promise<void> {
+    this.store.state.outbox.push(...events);
+  }
+}
+
+/**
+ * All in-memory adapters over one state, with a unit of work that restores the state when its
+ * work throws, as a database transaction would roll back.
+ */
+export class InMemoryStore implements UnitOfWork {
+  state: InMemoryState = emptyState();
+  readonly users = new InMemoryUserRepository(this);
+  readonly tokens = new InMemoryTokenRepository(this);
+  readonly outbox = new InMemoryOutbox(this);
+
+  async run<T>(work: (tx: TransactionalPorts) => Promise<T>): Promise<T> {
+    const before = copyState(this.state);
+    try {
+      return await work(this);
+    } catch (error) {
+      this.state = before;
+      throw error;
+    }
+  }
+}
