@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { CryptoTokenSecrets, ScryptPasswordHasher } from '../src/index.js';
+
+// Cheap parameters keep the suite fast; the behaviour does not depend on the cost.
+const fast = { logN: 10, r: 8, p: 1 };
+
+describe('ScryptPasswordHasher', () => {
+  const hasher = new ScryptPasswordHasher(fast);
+
+  it('verifies the right password and rejects a wrong one', async () => {
+    const hash = await hasher.hash('Password123');
+    expect(await hasher.verify('Password123', hash)).toBe(true);
+    expect(await hasher.verify('Password124', hash)).toBe(false);
+  });
+
+  it('salts: the same password hashes differently each time', async () => {
+    expect(await hasher.hash('Password123')).not.toBe(await hasher.hash('Password123'));
+  });
+
+  it('returns false for an unknown account (null hash) and for a corrupt hash', async () => {
+    expect(await hasher.verify('Password123', null)).toBe(false);
+    expect(await hasher.verify('Password123', 'not-a-hash')).toBe(false);
+  });
+
+  it('normalises passwords with NFKC', async () => {
+    const hash = await hasher.hash('ﬁnance2024');
+    expect(await hasher.verify('finance2024', hash)).toBe(true);
+  });
+
+  it('asks for a rehash when the parameters changed', async () => {
+    const weak = await new ScryptPasswordHasher({ logN: 9, r: 8, p: 1 }).hash('Password123');
+    expect(hasher.needsRehash(weak)).toBe(true);
+    expect(hasher.needsRehash(await hasher.hash('Password123'))).toBe(false);
+    expect(await hasher.verify('Password123', weak)).toBe(true);
+  });
+});
+
+describe('CryptoTokenSecrets', () => {
+  const secrets = new CryptoTokenSecrets();
+
+  it('mints 40 lowercase hex characters, all different', () => {
+    const minted = new Set(Array.from({ length: 1000 }, () => secrets.generate()));
+    expect(minted.size).toBe(1000);
+    for (const s of minted) expect(s).toMatch(/^[0-9a-f]{40}$/);
+  });
+
+  it('digests with SHA-256 hex', () => {
+    expect(secrets.digest('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+  });
+});
