@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { messages } from './messages.js';
+
+/** Length caps: Django's for names, RFC 5321's for email paths, ours for passwords. */
+export const limits = {
+  name: 150,
+  email: 254,
+  password: 1024,
+} as const;
+
+interface CharFieldOptions {
+  readonly maxLength: number;
+  /** DRF trims surrounding white space by default; passwords keep theirs. */
+  readonly trim: boolean;
+}
+
+/**
+ * The input side of DRF's CharField: numbers become strings, other non-strings are refused with
+ * DRF's message, white space is trimmed unless told otherwise, blank fails alone (later checks
+ * would only repeat it), and the length cap holds.
+ */
+export function charField({ maxLength, trim }: CharFieldOptions) {
+  return z.preprocess(
+    (value) => {
+      if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+      return trim && typeof value === 'string' ? value.trim() : value;
+    },
+    z
+      .string({
+        error: (issue) =>
+          issue.input === undefined ? messages.required : issue.input === null ? messages.notNull : messages.notAString,
+      })
+      .min(1, { error: messages.blank, abort: true })
+      .max(maxLength, { error: messages.maxLength(maxLength), abort: true }),
+  );
+}
+
+/** DRF's EmailField: a trimmed CharField holding a valid address. */
+export const emailField = () =>
+  charField({ maxLength: limits.email, trim: true }).pipe(z.email({ error: messages.invalidEmail }));
+
+/** A password as typed: not trimmed, capped so a huge one cannot burn CPU in the KDF. */
+export const passwordField = () => charField({ maxLength: limits.password, trim: false });
+
+/** The password rules of the contract, each failing with its own message. */
+export const newPasswordField = () =>
+  passwordField()
+    .check(z.minLength(8, messages.passwordTooShort))
+    .check(z.regex(/\p{N}/u, messages.passwordNoNumeral))
+    .check(z.regex(/\p{L}/u, messages.passwordNoLetter));
+
+/** A first or last name. */
+export const nameField = () => charField({ maxLength: limits.name, trim: true });

@@ -1,0 +1,4 @@
+export * from './fields.js';
+export * from './messages.js';
+export * from './rest.js';
+export * from './validation.js';

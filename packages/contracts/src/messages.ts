@@ -1,0 +1,38 @@
+/**
+ * Every message a client can read, in one place: the spec's verbatim, and DRF's own where the
+ * spec is silent, so clients written against Django REST Framework see what they expect.
+ */
+export const messages = {
+  required: 'This field is required.',
+  notNull: 'This field may not be null.',
+  blank: 'This field may not be blank.',
+  notAString: 'Not a valid string.',
+  maxLength: (max: number) => `Ensure this field has no more than ${max} characters.`,
+  invalidEmail: 'Enter a valid email address.',
+  emailTaken: 'A user with this email already exists.',
+  passwordTooShort: 'Password must be at least 8 characters long.',
+  passwordNoNumeral: 'Password must contain at least one numeral.',
+  passwordNoLetter: 'Password must contain at least one letter.',
+  passwordMismatch: 'The two password fields did not match.',
+  notAnObject: (type: string) => `Invalid data. Expected a dictionary, but got ${type}.`,
+  invalidCredentials: 'Unable to log in with provided credentials.',
+  accountDisabled: 'User account is disabled.',
+  loggedOut: 'Successfully logged out.',
+  logoutWithoutToken: 'You should be logged in to logout. Check whether the token is passed.',
+  notAuthenticated: 'Authentication credentials were not provided.',
+  invalidToken: 'Invalid token.',
+  tokenExpired: 'Token has expired.',
+  userInactive: 'User inactive or deleted.',
+  tokenHeaderEmpty: 'Invalid token header. No credentials provided.',
+  tokenHeaderSpaces: 'Invalid token header. Token string should not contain spaces.',
+  tokenHeaderInvalidCharacters: 'Invalid token header. Token string should not contain invalid characters.',
+  notFound: 'Not found.',
+  methodNotAllowed: (method: string) => `Method "${method}" not allowed.`,
+  unsupportedMediaType: (mediaType: string) => `Unsupported media type "${mediaType}" in request.`,
+  jsonParseError: (reason: string) => `JSON parse error - ${reason}`,
+  malformedRequest: 'Malformed request.',
+  bodyTooLarge: 'Request body is too large.',
+  throttled: (seconds: number) => `Request was throttled. Expected available in ${seconds} second${seconds === 1 ? '' : 's'}.`,
+  serviceUnavailable: 'Service temporarily unavailable, try again later.',
+  serverError: 'A server error occurred.',
+} as const;

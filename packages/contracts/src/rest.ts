@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { charField, emailField, limits, nameField, newPasswordField, passwordField } from './fields.js';
+import { messages } from './messages.js';
+
+/** Body of `POST /api/users/registration/`. */
+export const registrationRequestSchema = z
+  .object({
+    first_name: nameField(),
+    last_name: nameField(),
+    email: emailField(),
+    password1: newPasswordField(),
+    password2: passwordField(),
+  })
+  .refine((body) => body.password1 === body.password2, {
+    error: messages.passwordMismatch,
+    path: ['password2'],
+    // Reported beside the other field errors, not only once they are fixed.
+    when: ({ value }) => {
+      const body = value as { password1?: unknown; password2?: unknown } | null;
+      return typeof body?.password1 === 'string' && typeof body.password2 === 'string';
+    },
+  });
+
+/** Body of `POST /api/users/login/`. The email is taken as typed: a malformed one matches no account. */
+export const loginRequestSchema = z.object({
+  email: charField({ maxLength: limits.email, trim: true }),
+  password: passwordField(),
+});
+
+/** A user as every endpoint shows it. */
+export const userResponseSchema = z.object({
+  id: z.number().int(),
+  first_name: z.string(),
+  last_name: z.string(),
+  email: z.string(),
+});
+
+/** Body of a successful login. */
+export const loginResponseSchema = z.object({ key: z.string().regex(/^[0-9a-f]{40}$/) });
+
+/** DRF's body for errors not tied to a field, and for plain confirmations. */
+export const detailResponseSchema = z.object({ detail: z.string() });
+
+/** DRF's body for validation errors: messages by field, `non_field_errors` for the whole body. */
+export const fieldErrorsResponseSchema = z.record(z.string(), z.array(z.string()));
+
+/** A validated registration body. */
+export type RegistrationRequest = z.output<typeof registrationRequestSchema>;
+/** A validated login body. */
+export type LoginRequest = z.output<typeof loginRequestSchema>;
+/** A user as shown. */
+export type UserResponse = z.output<typeof userResponseSchema>;
+/** A successful login body. */
+export type LoginResponse = z.output<typeof loginResponseSchema>;
+/** Field-keyed validation errors. */
+export type FieldErrors = z.output<typeof fieldErrorsResponseSchema>;

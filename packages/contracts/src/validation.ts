@@ -1,0 +1,34 @@
+import type { z } from 'zod';
+import { messages } from './messages.js';
+import type { FieldErrors } from './rest.js';
+
+/** The outcome of validating a request body against a contract schema. */
+export type Validation<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly errors: FieldErrors };
+
+// How DRF names the Python type of a body that is not a JSON object.
+const pythonTypeName = (body: unknown): string => {
+  if (Array.isArray(body)) return 'list';
+  if (typeof body === 'string') return 'str';
+  if (typeof body === 'boolean') return 'bool';
+  if (typeof body === 'number') return Number.isInteger(body) ? 'int' : 'float';
+  return 'NoneType';
+};
+
+/** Groups zod issues by their top-level field, as DRF's `{"field": ["message"]}`. */
+export function toFieldErrors(error: z.ZodError): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const issue of error.issues) {
+    const field = typeof issue.path[0] === 'string' ? issue.path[0] : 'non_field_errors';
+    (errors[field] ??= []).push(issue.message);
+  }
+  return errors;
+}
+
+/** Validates a parsed body, reporting every faulty field at once in DRF's shape. */
+export function validateBody<S extends z.ZodType>(schema: S, body: unknown): Validation<z.output<S>> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return { ok: false, errors: { non_field_errors: [messages.notAnObject(pythonTypeName(body))] } };
+  }
+  const parsed = schema.safeParse(body);
+  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, errors: toFieldErrors(parsed.error) };
+}
