@@ -1,0 +1,57 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from './database.js';
+
+/** Options of {@link createKysely}. */
+export interface CreateKyselyOptions {
+  /** Most connections the pool opens at once; pg's default is 10. */
+  readonly poolSize?: number;
+  /** Milliseconds an idle connection is kept before it is closed. */
+  readonly idleTimeoutMillis?: number;
+  /** Milliseconds to wait for a connection before failing, instead of waiting forever. */
+  readonly connectionTimeoutMillis?: number;
+  /** The `application_name` shown in `pg_stat_activity`. */
+  readonly applicationName?: string;
+  /** Told of errors on idle pooled connections (a server restart); ignored when absent. */
+  readonly onPoolError?: (error: Error) => void;
+}
+
+/** OID of PostgreSQL's `int8`/`bigint` type. */
+const INT8_OID = 20;
+
+/**
+ * Parses `bigint` to a JS number, refusing values a double cannot hold exactly. pg returns int8 as
+ * a string by default because of that risk; our bigints (outbox `seq`, `count(*)`) stay far below
+ * 2^53, and a loud failure beats a silently rounded sequence number.
+ */
+export function parseInt8(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isSafeInteger(parsed)) throw new RangeError(`bigint ${value} does not fit in a JS number`);
+  return parsed;
+}
+
+/**
+ * Type parsers for this pool only. Setting them on pg's global `types` would change every other
+ * pg client in the process (a library's, a test's), so they are scoped to the pool's clients.
+ */
+export function createTypeParsers(): pg.CustomTypesConfig {
+  const overrides = new pg.TypeOverrides();
+  overrides.setTypeParser(INT8_OID, 'text', parseInt8);
+  return overrides;
+}
+
+/** Builds a `Kysely<Database>` over a `pg` pool connected to `databaseUrl`; `destroy()` it to close the pool. */
+export function createKysely(databaseUrl: string, options: CreateKyselyOptions = {}): Kysely<Database> {
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: options.poolSize ?? 10,
+    idleTimeoutMillis: options.idleTimeoutMillis ?? 30_000,
+    connectionTimeoutMillis: options.connectionTimeoutMillis ?? 10_000,
+    application_name: options.applicationName ?? 'authsvc',
+    types: createTypeParsers(),
+  });
+  // An idle client that loses its server (a restart, a terminated backend) emits 'error' on the
+  // pool; unhandled, that event would crash the process. The next query just gets a new client.
+  pool.on('error', options.onPoolError ?? (() => {}));
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}

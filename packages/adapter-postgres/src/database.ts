@@ -1,0 +1,67 @@
+import type { ColumnType, Generated, GeneratedAlways } from 'kysely';
+
+/**
+ * A timestamp column: read back as a `Date` (pg parses `timestamptz`), written as a `Date`.
+ * Strings are refused on purpose, so no local-time string slips in unparsed.
+ */
+export type Timestamp = ColumnType<Date, Date, Date>;
+
+/** The `users` table: one row per account. Uniqueness of `lower(email)` is enforced by an index. */
+export interface UsersTable {
+  /** Identity column; `integer` so pg returns a JS number, never a string. */
+  id: GeneratedAlways<number>;
+  first_name: string;
+  last_name: string;
+  /** As registered, case kept; compared through `lower(email)`. */
+  email: string;
+  password_hash: string;
+  is_active: Generated<boolean>;
+  created_at: Timestamp;
+}
+
+/** The `tokens` table: one row per live login, keyed by the SHA-256 hex digest of its secret. */
+export interface TokensTable {
+  digest: string;
+  user_id: number;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+}
+
+/**
+ * The `outbox` table: events written in the same transaction as the change they describe,
+ * published later in `seq` order by a relay that deletes what it has sent.
+ */
+export interface OutboxTable {
+  /** `bigint` identity: the publishing order. Parsed to a number by {@link createKysely}'s pool. */
+  seq: GeneratedAlways<number>;
+  /** The event id (a UUID): consumers deduplicate on it. */
+  id: string;
+  type: string;
+  version: number;
+  user_id: number | null;
+  occurred_at: Timestamp;
+  /**
+   * The whole event envelope as JSON (see `outbox-envelope.ts`). Written as a JSON string so pg
+   * does not mistake an array for a Postgres array literal; read back parsed.
+   */
+  payload: ColumnType<OutboxPayload, string, string>;
+  created_at: Generated<Date>;
+}
+
+/** The JSON shape of an outbox row's payload: a `DomainEvent` with its time as an ISO string. */
+export interface OutboxPayload {
+  readonly id: string;
+  readonly type: string;
+  readonly version: number;
+  readonly occurredAt: string;
+  readonly userId: number | null;
+  readonly metadata: { readonly ip: string | null; readonly userAgent: string | null; readonly requestId: string | null };
+  readonly data: Record<string, unknown>;
+}
+
+/** Every table of the service's schema, as Kysely sees it. */
+export interface Database {
+  users: UsersTable;
+  tokens: TokensTable;
+  outbox: OutboxTable;
+}

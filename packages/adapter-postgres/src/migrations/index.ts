@@ -1,0 +1,14 @@
+import type { Migration } from 'kysely/migration';
+import { createUsers } from './0001-create-users.js';
+import { createTokens } from './0002-create-tokens.js';
+import { createOutbox } from './0003-create-outbox.js';
+
+/**
+ * Every migration, by name. Kysely runs them in the order of their names, so the names start with
+ * a zero-padded number; a new migration takes the next one and is never renamed once released.
+ */
+export const migrations: Readonly<Record<string, Migration>> = {
+  '0001_create_users': createUsers,
+  '0002_create_tokens': createTokens,
+  '0003_create_outbox': createOutbox,
+};
