@@ -1,0 +1,44 @@
+import type { DomainEvent, Outbox } from '@authsvc/domain';
+import type { Kysely } from 'kysely';
+import type { Database } from './database.js';
+import { fromOutboxPayload, toOutboxPayload } from './outbox-envelope.js';
+
+/** `Outbox` over the `outbox` table; bound to a `Transaction`, its rows commit with the change they describe. */
+export class KyselyOutbox implements Outbox {
+  /** Binds the outbox to a database handle or to a transaction. */
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** Appends the events in one statement; `seq` follows the order given. */
+  async append(events: readonly DomainEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    // PostgreSQL assigns identity values to a multi-row VALUES list in list order.
+    await this.db
+      .insertInto('outbox')
+      .values(
+        events.map((event) => ({
+          id: event.id,
+          type: event.type,
+          version: event.version,
+          user_id: event.userId,
+          occurred_at: event.occurredAt,
+          payload: JSON.stringify(toOutboxPayload(event)),
+        })),
+      )
+      .execute();
+  }
+}
+
+/** An outbox row as a relay or a test reads it: its place in the publishing order and its event. */
+export interface OutboxEntry {
+  readonly seq: number;
+  readonly event: DomainEvent;
+}
+
+/**
+ * Events still in the outbox, oldest first, without locking them: for tests and diagnostics.
+ * A relay should instead lock its batch with `FOR UPDATE SKIP LOCKED` in the transaction that deletes it.
+ */
+export async function readOutbox(db: Kysely<Database>, limit = 1000): Promise<OutboxEntry[]> {
+  const rows = await db.selectFrom('outbox').select(['seq', 'payload']).orderBy('seq').limit(limit).execute();
+  return rows.map((row) => ({ seq: row.seq, event: fromOutboxPayload(row.payload) }));
+}

@@ -1,0 +1,95 @@
+import type { Token, TokenRepository, TokenWithUser } from '@authsvc/domain';
+import type { Kysely } from 'kysely';
+import type { Database } from './database.js';
+import { toUser } from './user-row.js';
+
+/** `TokenRepository` over PostgreSQL through Kysely; give it a `Transaction` to work inside one. */
+export class KyselyTokenRepository implements TokenRepository {
+  /** Binds the repository to a database handle or to a transaction. */
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** Stores a freshly minted token; a digest already stored is a bug and throws. */
+  async save(token: Token): Promise<void> {
+    await this.db
+      .insertInto('tokens')
+      .values({
+        digest: token.digest,
+        user_id: token.userId,
+        created_at: token.createdAt,
+        expires_at: token.expiresAt,
+      })
+      .execute();
+  }
+
+  /** The token and its user in one query (a join): authentication runs on every request. */
+  async findWithUser(digest: string): Promise<TokenWithUser | null> {
+    const row = await this.db
+      .selectFrom('tokens')
+      .innerJoin('users', 'users.id', 'tokens.user_id')
+      .selectAll('users')
+      // Aliased: `created_at` exists in both tables, and `users.*` keeps the plain name.
+      .select(['tokens.digest', 'tokens.created_at as token_created_at', 'tokens.expires_at'])
+      .where('tokens.digest', '=', digest)
+      .executeTakeFirst();
+    if (!row) return null;
+    return {
+      token: { digest: row.digest, userId: row.id, createdAt: row.token_created_at, expiresAt: row.expires_at },
+      user: toUser(row),
+    };
+  }
+
+  /** Deletes one token; true when this call deleted it, so concurrent logouts revoke it once. */
+  async delete(digest: string): Promise<boolean> {
+    const result = await this.db.deleteFrom('tokens').where('digest', '=', digest).executeTakeFirst();
+    return result.numDeletedRows > 0n;
+  }
+
+  /** Deletes every token of a user; returns how many. */
+  async deleteAllForUser(userId: number): Promise<number> {
+    const result = await this.db.deleteFrom('tokens').where('user_id', '=', userId).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  /**
+   * Deletes at most `limit` expired tokens in one statement, the longest expired first, and returns
+   * their owners. `FOR UPDATE SKIP LOCKED` lets several purgers run at once without waiting on or
+   * double-counting each other's rows, and without blocking a logout deleting the same token.
+   */
+  async deleteExpired(now: Date, limit: number): Promise<number[]> {
+    if (limit <= 0) return [];
+    const rows = await this.db
+      .deleteFrom('tokens')
+      .where('digest', 'in', (eb) =>
+        eb
+          .selectFrom('tokens')
+          .select('digest')
+          .where('expires_at', '<=', now)
+          .orderBy('expires_at')
+          .limit(limit)
+          .forUpdate()
+          .skipLocked(),
+      )
+      .returning('user_id')
+      .execute();
+    return rows.map((r) => r.user_id);
+  }
+
+  /** Deletes the tokens of a user beyond the newest `keep` in one statement; returns how many. */
+  async deleteOldestBeyond(userId: number, keep: number): Promise<number> {
+    const result = await this.db
+      .deleteFrom('tokens')
+      .where('digest', 'in', (eb) =>
+        eb
+          .selectFrom('tokens')
+          .select('digest')
+          .where('user_id', '=', userId)
+          // The digest breaks ties between tokens minted in the same millisecond, so the choice
+          // of which to keep is stable.
+          .orderBy('created_at', 'desc')
+          .orderBy('digest', 'desc')
+          .offset(Math.max(0, keep)),
+      )
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+}

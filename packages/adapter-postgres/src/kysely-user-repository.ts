@@ -1,0 +1,69 @@
+import type { NewUser, User, UserRepository } from '@authsvc/domain';
+import { type Kysely, sql } from 'kysely';
+import type { Database } from './database.js';
+import { toUser } from './user-row.js';
+
+/**
+ * The expression of the `users_email_lower_key` index. Lookups use it too, so they match exactly
+ * what uniqueness means, PostgreSQL's `lower()` under the database's collation, and use the index.
+ */
+const emailKey = sql<string>`lower(email)`;
+
+/** `UserRepository` over PostgreSQL through Kysely; give it a `Transaction` to work inside one. */
+export class KyselyUserRepository implements UserRepository {
+  /** Binds the repository to a database handle or to a transaction. */
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /**
+   * Inserts with `ON CONFLICT ((lower(email))) DO NOTHING RETURNING *`. A taken email yields no row
+   * instead of a unique violation, so the caller's transaction stays usable, and a concurrent
+   * registration of the same email waits for the first to commit and then yields no row: never a 500.
+   */
+  async create(user: NewUser): Promise<User | null> {
+    const row = await this.db
+      .insertInto('users')
+      .values({
+        first_name: user.firstName,
+        last_name: user.lastName,
+        email: user.email,
+        password_hash: user.passwordHash,
+        created_at: user.createdAt,
+      })
+      .onConflict((oc) => oc.expression(emailKey).doNothing())
+      .returningAll()
+      .executeTakeFirst();
+    return row ? toUser(row) : null;
+  }
+
+  /** The user whose email matches ignoring case, or null. */
+  async findByEmail(email: string): Promise<User | null> {
+    const row = await this.db
+      .selectFrom('users')
+      .selectAll()
+      .where(emailKey, '=', sql<string>`lower(${email})`)
+      .executeTakeFirst();
+    return row ? toUser(row) : null;
+  }
+
+  /** The user with this id, or null. */
+  async findById(id: number): Promise<User | null> {
+    const row = await this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? toUser(row) : null;
+  }
+
+  /** Replaces the stored password hash. */
+  async updatePasswordHash(id: number, passwordHash: string): Promise<void> {
+    await this.db.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', id).execute();
+  }
+
+  /** Enables or disables the account in one statement; returns the updated user, or null. */
+  async setActive(email: string, isActive: boolean): Promise<User | null> {
+    const row = await this.db
+      .updateTable('users')
+      .set({ is_active: isActive })
+      .where(emailKey, '=', sql<string>`lower(${email})`)
+      .returningAll()
+      .executeTakeFirst();
+    return row ? toUser(row) : null;
+  }
+}
