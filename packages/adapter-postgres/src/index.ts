@@ -9,3 +9,13 @@ export { fromOutboxPayload, toOutboxPayload } from './outbox-envelope.js';
 export { bindPorts, KyselyUnitOfWork } from './kysely-unit-of-work.js';
 export { createPostgresAdapters, type PostgresAdapters } from './create-postgres-adapters.js';
 export { ensureDatabase, waitForPostgres, withDatabaseName } from './postgres-admin.js';
+export {
+  connectOrStartEmbedded,
+  DEFAULT_EMBEDDED_DATABASE,
+  DEFAULT_EMBEDDED_PORT,
+  EmbeddedPostgresRunningError,
+  startEmbeddedPostgres,
+  type EmbeddedPostgres,
+  type EmbeddedPostgresConnection,
+  type EmbeddedPostgresOptions,
+} from './embedded-postgres.js';
