@@ -1,0 +1,262 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseEvent, type AuthEventMessage, type InvalidEventCode } from '@authsvc/contracts';
+import {
+  createKafkaClient,
+  type KafkaBatchContext,
+  type KafkaClientLike,
+  type KafkaClientOptions,
+  type KafkaConsumerConfig,
+  type KafkaHeaderValue,
+  type KafkaIncomingMessage,
+  type KafkaProducerLike,
+} from './kafka-client.js';
+import { DEFAULT_DLQ_TOPIC } from './kafka-settings.js';
+
+/** Header names a dead-lettered record carries; its key and value are the original's, byte for byte. */
+export const DLQ_HEADERS = {
+  reason: 'dlq-reason',
+  error: 'dlq-error',
+  topic: 'dlq-original-topic',
+  partition: 'dlq-original-partition',
+  offset: 'dlq-original-offset',
+  timestamp: 'dlq-original-timestamp',
+  groupId: 'dlq-consumer-group',
+  attempts: 'dlq-attempts',
+  failedAt: 'dlq-failed-at',
+} as const;
+
+/** Why a record was dead-lettered: it is not a valid event, or the handler kept failing on it. */
+export type DeadLetterReason = InvalidEventCode | 'handler_failed';
+
+/** A record sent to the dead-letter topic, as reported to `onDeadLetter`. */
+export interface DeadLetter {
+  readonly reason: DeadLetterReason;
+  readonly error: string;
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  /** How many times the handler ran on it; 0 when the record never parsed. */
+  readonly attempts: number;
+}
+
+/** Where the event being handled came from, and how to notice that the consumer is stopping. */
+export interface EventHandlerContext {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  /** 1 on the first delivery to the handler, counting up on each retry. */
+  readonly attempt: number;
+  /** Aborted when `stop()` is called; a long handler may give up early and be redelivered later. */
+  readonly signal: AbortSignal;
+}
+
+/** Handles one event. Must be idempotent by `event.id`: delivery is at least once. */
+export type EventHandler = (event: AuthEventMessage, context: EventHandlerContext) => Promise<void> | void;
+
+/** Exponential backoff between handler attempts. */
+export interface RetryBackoff {
+  /** Wait after the first failure; doubled after each further one. Default 200 ms. */
+  readonly initialMs?: number;
+  /** Upper bound of one wait. Default 5 s. */
+  readonly maxMs?: number;
+}
+
+/** Options of `runEventConsumer`. */
+export interface EventConsumerOptions extends Omit<KafkaClientOptions, 'brokers'> {
+  readonly brokers: readonly string[];
+  readonly groupId: string;
+  readonly topic: string;
+  readonly handler: EventHandler;
+  /** Defaults to `auth.events.dlq`. */
+  readonly dlqTopic?: string;
+  /** Handler runs per record before it is dead-lettered. Default 5. */
+  readonly maxAttempts?: number;
+  readonly backoff?: RetryBackoff;
+  /** Where a group with no committed offset starts; default true, so a new subscriber misses nothing. */
+  readonly fromBeginning?: boolean;
+  /** Idempotence of the dead-letter producer; default true, false against the librdkafka mock. */
+  readonly idempotent?: boolean;
+  /** Group timeouts and fetch tuning; the defaults suit production, tests want them short. */
+  readonly consumerConfig?: Omit<KafkaConsumerConfig, 'groupId'>;
+  /** A client to use instead of creating one from `brokers` (tests, shared connections). */
+  readonly client?: KafkaClientLike;
+  /** Called after a record was dead-lettered, e.g. to count or alert. */
+  readonly onDeadLetter?: (letter: DeadLetter) => void;
+  /** Called when the Kafka client crashes; when `restarting` is false the consumer is dead and the process should exit. */
+  readonly onCrash?: (error: Error, restarting: boolean) => void;
+}
+
+/** A running consumer. */
+export interface EventConsumer {
+  /** Finishes the record in hand, commits what was processed, leaves the group and disconnects. */
+  stop(): Promise<void>;
+}
+
+/** Handler runs per record before it is dead-lettered, unless configured. */
+export const DEFAULT_MAX_ATTEMPTS = 5;
+
+// Long enough to hold a stack's first lines, short enough to stay far below header size limits.
+const MAX_ERROR_LENGTH = 2000;
+
+function describeError(error: unknown): string {
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return text.length > MAX_ERROR_LENGTH ? `${text.slice(0, MAX_ERROR_LENGTH)}…` : text;
+}
+
+function copyHeaders(headers: KafkaIncomingMessage['headers']): Record<string, KafkaHeaderValue> {
+  const copy: Record<string, KafkaHeaderValue> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) if (value !== undefined) copy[name] = value;
+  return copy;
+}
+
+type Outcome = 'processed' | 'abandoned';
+
+/**
+ * Consumes auth events in a consumer group and hands each valid one to `handler`, in order per
+ * partition (so per user). A record that does not parse, or on which the handler still fails after
+ * `maxAttempts` runs with backoff, is copied to the dead-letter topic with the error and skipped.
+ * Only handled or dead-lettered records are committed, so a crash redelivers, never loses.
+ * Resolves once the consumer has joined its group (kafkajs' `run` waits for the first join).
+ */
+export async function runEventConsumer(options: EventConsumerOptions): Promise<EventConsumer> {
+  const {
+    brokers,
+    groupId,
+    topic,
+    handler,
+    dlqTopic = DEFAULT_DLQ_TOPIC,
+    maxAttempts = DEFAULT_MAX_ATTEMPTS,
+    backoff = {},
+    fromBeginning = true,
+    idempotent = true,
+    consumerConfig = {},
+    client: givenClient,
+    onDeadLetter,
+    onCrash,
+    ...clientOptions
+  } = options;
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 1) throw new RangeError('maxAttempts must be a positive integer');
+  const initialBackoffMs = backoff.initialMs ?? 200;
+  const maxBackoffMs = backoff.maxMs ?? 5000;
+
+  const client = givenClient ?? createKafkaClient({ ...clientOptions, brokers });
+  // The same ordering guarantees as the publisher: a dead letter is acknowledged before its offset is.
+  const dlqProducer: KafkaProducerLike = client.producer({ idempotent, maxInFlightRequests: 1 });
+  const consumer = client.consumer({ ...consumerConfig, groupId });
+  const stopping = new AbortController();
+
+  consumer.on('consumer.crash', (event) => onCrash?.(event.payload.error, event.payload.restart));
+
+  async function deadLetter(
+    batch: KafkaBatchContext['batch'],
+    message: KafkaIncomingMessage,
+    reason: DeadLetterReason,
+    error: string,
+    attempts: number,
+  ): Promise<void> {
+    await dlqProducer.send({
+      topic: dlqTopic,
+      acks: -1,
+      messages: [
+        {
+          key: message.key,
+          value: message.value,
+          headers: {
+            ...copyHeaders(message.headers),
+            [DLQ_HEADERS.reason]: reason,
+            [DLQ_HEADERS.error]: error,
+            [DLQ_HEADERS.topic]: batch.topic,
+            [DLQ_HEADERS.partition]: String(batch.partition),
+            [DLQ_HEADERS.offset]: message.offset,
+            [DLQ_HEADERS.timestamp]: message.timestamp,
+            [DLQ_HEADERS.groupId]: groupId,
+            [DLQ_HEADERS.attempts]: String(attempts),
+            [DLQ_HEADERS.failedAt]: new Date().toISOString(),
+          },
+        },
+      ],
+    });
+    onDeadLetter?.({ reason, error, topic: batch.topic, partition: batch.partition, offset: message.offset, attempts });
+  }
+
+  async function processMessage(context: KafkaBatchContext, message: KafkaIncomingMessage): Promise<Outcome> {
+    const { batch } = context;
+    const parsed = message.value === null ? null : parseEvent(message.value);
+    if (parsed === null || !parsed.ok) {
+      const error = parsed === null ? 'record has no value (a tombstone)' : parsed.error.message;
+      await deadLetter(batch, message, parsed === null ? 'invalid_json' : parsed.error.code, error, 0);
+      return 'processed';
+    }
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await handler(parsed.value, {
+          topic: batch.topic,
+          partition: batch.partition,
+          offset: message.offset,
+          attempt,
+          signal: stopping.signal,
+        });
+        return 'processed';
+      } catch (error) {
+        if (attempt >= maxAttempts) {
+          await deadLetter(batch, message, 'handler_failed', describeError(error), attempt);
+          return 'processed';
+        }
+        // A stop during retries leaves the record uncommitted for whoever takes the partition next,
+        // rather than holding up the shutdown or dead-lettering a record that might yet succeed.
+        if (stopping.signal.aborted) return 'abandoned';
+        const delay = Math.min(maxBackoffMs, initialBackoffMs * 2 ** (attempt - 1));
+        try {
+          await sleep(delay, undefined, { signal: stopping.signal });
+        } catch {
+          return 'abandoned';
+        }
+        // Retries can outlast the session timeout; heartbeating keeps the partition ours meanwhile.
+        await context.heartbeat();
+      }
+    }
+  }
+
+  const cleanUp = async (): Promise<void> => {
+    stopping.abort();
+    await Promise.allSettled([consumer.disconnect(), dlqProducer.disconnect()]);
+  };
+
+  try {
+    await dlqProducer.connect();
+    await consumer.connect();
+    await consumer.subscribe({ topics: [topic], fromBeginning });
+    await consumer.run({
+      // kafkajs commits the resolved offsets after every batch, before a rebalance and on stop;
+      // resolving only what we finished is what keeps unprocessed records uncommitted.
+      autoCommit: true,
+      eachBatchAutoResolve: false,
+      eachBatch: async (context) => {
+        for (const message of context.batch.messages) {
+          if (!context.isRunning() || context.isStale() || stopping.signal.aborted) break;
+          if ((await processMessage(context, message)) === 'abandoned') break;
+          context.resolveOffset(message.offset);
+          await context.heartbeat();
+        }
+      },
+    });
+  } catch (error) {
+    await cleanUp();
+    throw error;
+  }
+
+  let stopped: Promise<void> | undefined;
+  return {
+    stop: () => {
+      stopped ??= (async () => {
+        stopping.abort();
+        try {
+          await consumer.disconnect();
+        } finally {
+          await dlqProducer.disconnect();
+        }
+      })();
+      return stopped;
+    },
+  };
+}
