@@ -1,0 +1,2 @@
+export * from './mock-kafka.js';
+export * from './test-tuning.js';
