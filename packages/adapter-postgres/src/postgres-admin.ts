@@ -6,8 +6,11 @@ interface AdminClient {
   escapeIdentifier(name: string): string;
 }
 
-/** SQLSTATE of `CREATE DATABASE` for a name already taken. */
-const DUPLICATE_DATABASE = '42P04';
+/**
+ * SQLSTATEs of `CREATE DATABASE` for a name already taken: 42P04 when it was there before, 23505
+ * (on `pg_database`'s unique index) when another session created it at the same moment.
+ */
+const DATABASE_EXISTS = new Set(['42P04', '23505']);
 
 /** `url` with its database name replaced by `database`. */
 export function withDatabaseName(url: string, database: string): string {
@@ -43,7 +46,7 @@ export async function ensureDatabase(serverUrl: string, name: string): Promise<b
       return true;
     } catch (error) {
       // Another process created it between our check and our create: just as good.
-      if ((error as { code?: string }).code === DUPLICATE_DATABASE) return false;
+      if (DATABASE_EXISTS.has((error as { code?: string }).code ?? '')) return false;
       throw error;
     }
   });
