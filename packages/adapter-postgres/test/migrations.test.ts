@@ -1,0 +1,90 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createKysely, createMigrator, migrateToLatest, MigrationFailedError } from '../src/index.js';
+import { createTestDatabase, type TestDatabase } from '../src/testing/index.js';
+
+const ALL = ['0001_create_users', '0002_create_tokens', '0003_create_outbox'];
+
+describe('migrateToLatest', () => {
+  let database: TestDatabase;
+
+  beforeAll(async () => {
+    database = await createTestDatabase({ migrate: false });
+  });
+
+  afterAll(async () => {
+    await database?.drop();
+  });
+
+  it('applies every migration once, then nothing: it is idempotent', async () => {
+    expect(await migrateToLatest(database.db)).toEqual(ALL);
+    expect(await migrateToLatest(database.db)).toEqual([]);
+    const tables = await sql<{ table_name: string }>`
+      select table_name from information_schema.tables where table_schema = 'public' order by table_name`.execute(database.db);
+    expect(tables.rows.map((r) => r.table_name)).toEqual(['kysely_migration', 'kysely_migration_lock', 'outbox', 'tokens', 'users']);
+  });
+
+  it('is safe when several processes migrate at once', async () => {
+    await createMigrator(database.db).migrateTo(ALL[0]!);
+    const others = [createKysely(database.url, { poolSize: 1 }), createKysely(database.url, { poolSize: 1 })];
+    try {
+      const applied = await Promise.all([database.db, ...others].map((db) => migrateToLatest(db)));
+      expect(applied.flat().sort()).toEqual(ALL.slice(1));
+    } finally {
+      await Promise.all(others.map((db) => db.destroy()));
+    }
+  });
+
+  it('migrates down and up again', async () => {
+    const down = await createMigrator(database.db).migrateTo((await import('kysely/migration')).NO_MIGRATIONS);
+    expect(down.error).toBeUndefined();
+    expect(await migrateToLatest(database.db)).toEqual(ALL);
+  });
+
+  it('reports a failure clearly, naming what failed', async () => {
+    const broken = createKysely(database.url.replace(/\/t_[0-9a-f]+$/, '/no_such_database'), { poolSize: 1 });
+    try {
+      const failure = await migrateToLatest(broken).catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(MigrationFailedError);
+      expect((failure as MigrationFailedError).message).toMatch(/database migration .* failed: .*no_such_database/);
+    } finally {
+      await broken.destroy();
+    }
+  });
+
+  it('creates the schema the adapters rely on', async () => {
+    const columns = await sql<{ table_name: string; column_name: string; data_type: string; is_identity: string }>`
+      select table_name, column_name, data_type, is_identity from information_schema.columns
+      where table_schema = 'public' and table_name in ('users', 'tokens', 'outbox')`.execute(database.db);
+    const column = (table: string, name: string) => columns.rows.find((c) => c.table_name === table && c.column_name === name);
+    expect(column('users', 'id')).toMatchObject({ data_type: 'integer', is_identity: 'YES' });
+    expect(column('users', 'email')).toMatchObject({ data_type: 'character varying' });
+    expect(column('tokens', 'digest')).toMatchObject({ data_type: 'character' });
+    expect(column('outbox', 'seq')).toMatchObject({ data_type: 'bigint', is_identity: 'YES' });
+    expect(column('outbox', 'payload')).toMatchObject({ data_type: 'jsonb' });
+
+    const indexes = await sql<{ indexname: string; indexdef: string }>`
+      select indexname, indexdef from pg_indexes where schemaname = 'public'`.execute(database.db);
+    const definition = (name: string) => indexes.rows.find((i) => i.indexname === name)?.indexdef;
+    expect(definition('users_email_lower_key')).toMatch(/UNIQUE INDEX .* \(lower\(\(email\)::text\)\)/);
+    expect(definition('tokens_user_id_created_at_idx')).toMatch(/\(user_id, created_at\)/);
+    expect(definition('tokens_expires_at_idx')).toMatch(/\(expires_at\)/);
+  });
+
+  it('refuses to store anything but a SHA-256 hex digest as a token key', async () => {
+    const db = database.db;
+    const user = await db
+      .insertInto('users')
+      .values({ first_name: 'A', last_name: 'B', email: 'digest@example.com', password_hash: 'h', created_at: new Date() })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const token = (digest: string) => ({ digest, user_id: user.id, created_at: new Date(), expires_at: new Date() });
+    // A clear 40-hex secret, and an uppercase digest, are both refused.
+    await expect(db.insertInto('tokens').values(token('a'.repeat(40))).execute()).rejects.toThrow(/check constraint/);
+    await expect(db.insertInto('tokens').values(token('A'.repeat(64))).execute()).rejects.toThrow(/check constraint/);
+    await db.insertInto('tokens').values(token('f'.repeat(64))).execute();
+    // Deleting the user takes its tokens with it.
+    await db.deleteFrom('users').where('id', '=', user.id).execute();
+    expect(await db.selectFrom('tokens').selectAll().execute()).toEqual([]);
+  });
+});
