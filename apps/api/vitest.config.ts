@@ -1,3 +1,4 @@
 import { sourceConfig } from '../../vitest.shared.js';
 
-export default sourceConfig();
+// One PostgreSQL for the run (embedded, or DATABASE_URL's); each test file makes its own database.
+export default sourceConfig({ globalSetup: ['../../packages/adapter-postgres/src/testing/global-setup.ts'] });

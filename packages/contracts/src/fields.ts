@@ -19,8 +19,9 @@ interface CharFieldOptions {
  * DRF's message, white space is trimmed unless told otherwise, blank fails alone (later checks
  * would only repeat it), and the length cap holds.
  */
-export function charField({ maxLength, trim }: CharFieldOptions) {
-  return z.preprocess(
+export function charField({ maxLength, trim }: CharFieldOptions): z.ZodType<string, string> {
+  // Typed as string in, string out: numbers are accepted as DRF does, but clients should send strings.
+  const field = z.preprocess(
     (value) => {
       if (typeof value === 'number' && Number.isFinite(value)) return String(value);
       return trim && typeof value === 'string' ? value.trim() : value;
@@ -33,6 +34,7 @@ export function charField({ maxLength, trim }: CharFieldOptions) {
       .min(1, { error: messages.blank, abort: true })
       .max(maxLength, { error: messages.maxLength(maxLength), abort: true }),
   );
+  return field as unknown as z.ZodType<string, string>;
 }
 
 /** DRF's EmailField: a trimmed CharField holding a valid address. */

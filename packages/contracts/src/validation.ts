@@ -14,11 +14,19 @@ const pythonTypeName = (body: unknown): string => {
   return 'NoneType';
 };
 
-/** Groups zod issues by their top-level field, as DRF's `{"field": ["message"]}`. */
-export function toFieldErrors(error: z.ZodError): FieldErrors {
+/** A validation issue as zod and Standard Schema report it. */
+export interface SchemaIssue {
+  readonly path?: readonly (PropertyKey | { readonly key: PropertyKey })[] | undefined;
+  readonly message: string;
+}
+
+/** Groups validation issues by their top-level field, as DRF's `{"field": ["message"]}`. */
+export function toFieldErrors(error: { readonly issues: readonly SchemaIssue[] }): FieldErrors {
   const errors: FieldErrors = {};
   for (const issue of error.issues) {
-    const field = typeof issue.path[0] === 'string' ? issue.path[0] : 'non_field_errors';
+    const head = issue.path?.[0];
+    const key = typeof head === 'object' && head !== null ? head.key : head;
+    const field = typeof key === 'string' ? key : 'non_field_errors';
     (errors[field] ??= []).push(issue.message);
   }
   return errors;

@@ -15,6 +15,8 @@ export function createAuthService(deps: AuthDependencies) {
     logout: logoutUser(deps),
     setUserActive: setUserActive(deps),
     purgeExpiredTokens: purgeExpiredTokens(deps),
+    /** True when an account already uses this email (ignoring case); lets validation report it beside other field errors. */
+    isEmailTaken: async (email: string): Promise<boolean> => (await deps.users.findByEmail(email)) !== null,
   };
 }
 

@@ -1,0 +1,119 @@
+import {
+  emailField,
+  loginRequestSchema,
+  messages,
+  registrationRequestSchema,
+  validateBody,
+  type FieldErrors,
+  type LoginResponse,
+  type UserResponse,
+} from '@authsvc/contracts';
+import type { AuthService, Authenticated, PublicUser, RequestContext } from '@authsvc/domain';
+import { readTokenCredentials } from './authorization-header.js';
+import { errorTable, type ErrorBody } from './error-table.js';
+
+/** An answer any transport can send: a success body, or a status with a DRF error body. */
+export type EdgeResult<T> =
+  | { readonly ok: true; readonly status: number; readonly body: T }
+  | { readonly ok: false; readonly status: number; readonly body: ErrorBody; readonly headers?: Readonly<Record<string, string>> };
+
+/** A confirmation with a message. */
+export interface DetailBody {
+  readonly detail: string;
+}
+
+const success = <T>(status: number, body: T): EdgeResult<T> => ({ ok: true, status, body });
+
+// DRF sends this challenge with every 401 so clients know which scheme to use.
+const challenge = { 'WWW-Authenticate': 'Token' } as const;
+
+const failure = (status: number, body: ErrorBody): EdgeResult<never> =>
+  status === 401 ? { ok: false, status, body, headers: challenge } : { ok: false, status, body };
+
+/** A user in the contract's field names. */
+export const toUserResponse = (user: PublicUser): UserResponse => ({
+  id: user.id,
+  first_name: user.firstName,
+  last_name: user.lastName,
+  email: user.email,
+});
+
+/**
+ * The contract's endpoints, independent of transport: REST and tRPC both call these with input
+ * already validated against the contract's schemas, and send back what they return.
+ */
+export function createAuthEndpoints(service: AuthService) {
+  /** Resolves the caller from an Authorization header; null when none was presented. */
+  async function authenticate(
+    authorization: string | undefined,
+    context: RequestContext,
+  ): Promise<EdgeResult<Authenticated | null>> {
+    const credentials = readTokenCredentials(authorization);
+    if (credentials.kind === 'absent') return success(200, null);
+    if (credentials.kind === 'malformed') return failure(401, { detail: credentials.detail });
+    const result = await service.authenticate(credentials.secret, context);
+    return result.ok ? success(200, result.value) : failure(401, errorTable[result.error.code].body);
+  }
+
+  /**
+   * DRF checks a unique field beside the others, so a taken email is reported together with,
+   * say, a weak password. The fields keep the contract's order.
+   */
+  async function withEmailUniqueness(errors: FieldErrors, body: unknown): Promise<FieldErrors> {
+    const email = emailField().safeParse((body as { email?: unknown } | null)?.email);
+    if (errors.email || !email.success || !(await service.isEmailTaken(email.data))) return errors;
+    const merged: FieldErrors = { ...errors, email: [messages.emailTaken] };
+    const order = Object.keys(registrationRequestSchema.shape);
+    return Object.fromEntries(Object.entries(merged).sort(([a], [b]) => order.indexOf(a) - order.indexOf(b)));
+  }
+
+  return {
+    authenticate,
+
+    /** `POST /api/users/registration/`: validates the body, then registers. */
+    async register(body: unknown, context: RequestContext): Promise<EdgeResult<UserResponse>> {
+      const validation = validateBody(registrationRequestSchema, body);
+      if (!validation.ok) return failure(400, await withEmailUniqueness(validation.errors, body));
+      const input = validation.value;
+      const result = await service.register(
+        { firstName: input.first_name, lastName: input.last_name, email: input.email, password: input.password1 },
+        context,
+      );
+      if (!result.ok) return failure(errorTable[result.error.code].status, errorTable[result.error.code].body);
+      return success(201, toUserResponse(result.value));
+    },
+
+    /** `POST /api/users/login/`: validates the body, then logs in. */
+    async login(body: unknown, context: RequestContext): Promise<EdgeResult<LoginResponse>> {
+      const validation = validateBody(loginRequestSchema, body);
+      if (!validation.ok) return failure(400, validation.errors);
+      const result = await service.login(validation.value, context);
+      if (!result.ok) return failure(errorTable[result.error.code].status, errorTable[result.error.code].body);
+      return success(200, { key: result.value.key });
+    },
+
+    /** `POST /api/users/logout/` (and `logout-all/` with `allTokens`). */
+    async logout(
+      authorization: string | undefined,
+      context: RequestContext,
+      options: { readonly allTokens: boolean },
+    ): Promise<EdgeResult<DetailBody>> {
+      const caller = await authenticate(authorization, context);
+      if (!caller.ok) return caller;
+      if (!caller.body) return failure(400, { detail: messages.logoutWithoutToken });
+      await service.logout(caller.body, context, options);
+      return success(200, { detail: messages.loggedOut });
+    },
+
+    /** `GET /api/users/me/`. */
+    async me(authorization: string | undefined, context: RequestContext): Promise<EdgeResult<UserResponse>> {
+      const caller = await authenticate(authorization, context);
+      if (!caller.ok) return caller;
+      if (!caller.body) return failure(401, errorTable.not_authenticated.body);
+      return success(200, toUserResponse(caller.body.user));
+    },
+  };
+}
+
+/** The transport-independent endpoints. */
+export type AuthEndpoints = ReturnType<typeof createAuthEndpoints>;

@@ -1,0 +1,41 @@
+import { messages, type FieldErrors } from '@authsvc/contracts';
+import type { DomainErrorCode } from '@authsvc/domain';
+
+/** A DRF error body: field-keyed messages, or one `detail`. */
+export type ErrorBody = FieldErrors | { readonly detail: string };
+
+/** tRPC error codes the edge uses, named as tRPC names them. */
+export type RpcErrorCode = 'BAD_REQUEST' | 'UNAUTHORIZED' | 'NOT_FOUND' | 'FORBIDDEN' | 'PAYLOAD_TOO_LARGE' | 'UNSUPPORTED_MEDIA_TYPE' | 'TOO_MANY_REQUESTS' | 'SERVICE_UNAVAILABLE' | 'INTERNAL_SERVER_ERROR' | 'METHOD_NOT_SUPPORTED';
+
+/** How one domain error reads over REST (status and body). */
+interface ErrorMapping {
+  readonly status: number;
+  readonly body: ErrorBody;
+}
+
+/** The one table from domain error codes to REST statuses and DRF bodies. */
+export const errorTable: Record<DomainErrorCode, ErrorMapping> = {
+  email_taken: { status: 400, body: { email: [messages.emailTaken] } },
+  invalid_credentials: { status: 400, body: { non_field_errors: [messages.invalidCredentials] } },
+  account_disabled: { status: 400, body: { non_field_errors: [messages.accountDisabled] } },
+  not_authenticated: { status: 401, body: { detail: messages.notAuthenticated } },
+  token_invalid: { status: 401, body: { detail: messages.invalidToken } },
+  token_expired: { status: 401, body: { detail: messages.tokenExpired } },
+  user_inactive: { status: 401, body: { detail: messages.userInactive } },
+  user_not_found: { status: 404, body: { detail: messages.notFound } },
+};
+
+const rpcCodes: Record<number, RpcErrorCode> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_SUPPORTED',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'TOO_MANY_REQUESTS',
+  503: 'SERVICE_UNAVAILABLE',
+};
+
+/** The tRPC code for a REST status, so both transports classify a failure alike. */
+export const rpcCodeFor = (status: number): RpcErrorCode => rpcCodes[status] ?? 'INTERNAL_SERVER_ERROR';

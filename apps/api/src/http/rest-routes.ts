@@ -1,0 +1,102 @@
+import { messages } from '@authsvc/contracts';
+import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
+import type { AuthEndpoints, EdgeResult } from '../edge/auth-endpoints.js';
+import { installDrfParsers, parsedBody } from './body-parsers.js';
+import { requestContext } from './request-context.js';
+
+type View = (request: FastifyRequest) => Promise<EdgeResult<unknown>>;
+
+/** One REST resource: its path and the views of the methods it allows. */
+interface Resource {
+  readonly path: string;
+  readonly name: string;
+  readonly views: Partial<Record<'GET' | 'POST', View>>;
+}
+
+const ALL_METHODS: HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+
+/** Sends an edge result with its status, headers and JSON body. */
+export function sendResult(reply: FastifyReply, result: EdgeResult<unknown>): FastifyReply {
+  if (!result.ok && result.headers) reply.headers(result.headers);
+  return reply.code(result.status).send(result.body);
+}
+
+/** Hands a view the parsed body, or answers the parse failure as DRF does when a view reads it. */
+function withBody(request: FastifyRequest, then: (data: unknown) => Promise<EdgeResult<unknown>>): Promise<EdgeResult<unknown>> {
+  const body = parsedBody(request.body);
+  return body.kind === 'error'
+    ? Promise.resolve({ ok: false, status: body.status, body: { detail: body.detail } })
+    : then(body.data);
+}
+
+/** The resources of the REST contract. Paths keep their trailing slash, as Django routes do. */
+export function restResources(endpoints: AuthEndpoints): Resource[] {
+  return [
+    {
+      path: '/api/users/registration/',
+      name: 'Registration',
+      views: {
+        POST: (request) => withBody(request, (data) => endpoints.register(data, requestContext(request))),
+      },
+    },
+    {
+      path: '/api/users/login/',
+      name: 'Login',
+      views: {
+        POST: (request) => withBody(request, (data) => endpoints.login(data, requestContext(request))),
+      },
+    },
+    {
+      path: '/api/users/logout/',
+      name: 'Logout',
+      views: {
+        POST: (request) => endpoints.logout(request.headers.authorization, requestContext(request), { allTokens: false }),
+      },
+    },
+    {
+      path: '/api/users/logout-all/',
+      name: 'Logout All',
+      views: {
+        POST: (request) => endpoints.logout(request.headers.authorization, requestContext(request), { allTokens: true }),
+      },
+    },
+    {
+      path: '/api/users/me/',
+      name: 'Me',
+      views: {
+        GET: (request) => endpoints.me(request.headers.authorization, requestContext(request)),
+      },
+    },
+  ];
+}
+
+/**
+ * Registers the REST contract. Every method is routed so that a wrong one gets DRF's 405 with
+ * an `Allow` header rather than a 404, and OPTIONS answers with DRF's metadata.
+ */
+export async function registerRestRoutes(server: FastifyInstance, resources: Resource[]): Promise<void> {
+  installDrfParsers(server);
+  for (const resource of resources) {
+    const allowed = [...Object.keys(resource.views), 'OPTIONS'];
+    const allow = allowed.join(', ');
+    server.route({
+      method: ALL_METHODS,
+      url: resource.path,
+      handler: async (request, reply) => {
+        reply.header('Allow', allow);
+        const method = request.method === 'HEAD' ? 'GET' : request.method;
+        if (method === 'OPTIONS') {
+          return reply.send({
+            name: resource.name,
+            description: '',
+            renders: ['application/json'],
+            parses: ['application/json', 'application/x-www-form-urlencoded'],
+          });
+        }
+        const view = resource.views[method as 'GET' | 'POST'];
+        if (!view) return reply.code(405).send({ detail: messages.methodNotAllowed(request.method) });
+        return sendResult(reply, await view(request));
+      },
+    });
+  }
+}

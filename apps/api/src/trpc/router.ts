@@ -1,0 +1,65 @@
+import type { LoginRequest, RegistrationRequest } from '@authsvc/contracts';
+import type { RequestContext } from '@authsvc/domain';
+import { initTRPC, TRPCError } from '@trpc/server';
+import type { AuthEndpoints, EdgeResult } from '../edge/auth-endpoints.js';
+import { rpcCodeFor, type ErrorBody } from '../edge/error-table.js';
+
+/** What every procedure knows about its call. */
+export interface TrpcContext {
+  readonly endpoints: AuthEndpoints;
+  readonly authorization: string | undefined;
+  readonly request: RequestContext;
+}
+
+/** Carries the DRF body of a failure to the error formatter. */
+class EdgeFailure extends Error {
+  constructor(readonly body: ErrorBody) {
+    super('edge failure');
+  }
+}
+
+const t = initTRPC.context<TrpcContext>().create({
+  errorFormatter({ shape, error }) {
+    // The same field-keyed body REST sends, so clients read errors one way on both transports.
+    const details: ErrorBody | null = error.cause instanceof EdgeFailure ? error.cause.body : null;
+    return { ...shape, data: { ...shape.data, stack: undefined, details } };
+  },
+});
+
+/**
+ * Declares the input type for typed clients and passes the value through: the endpoint validates
+ * it with the contract's schema, so both transports report the same field errors.
+ */
+const expects =
+  <T>() =>
+  (input: unknown): T =>
+    input as T;
+
+/** Returns a success body, or throws the failure as a tRPC error with the same body. */
+function unwrap<T>(result: EdgeResult<T>): T {
+  if (result.ok) return result.body;
+  const detail = 'detail' in result.body && typeof result.body.detail === 'string' ? result.body.detail : 'Invalid input.';
+  throw new TRPCError({ code: rpcCodeFor(result.status), message: detail, cause: new EdgeFailure(result.body) });
+}
+
+/** The tRPC router: the REST contract's use cases, with the same field names. */
+export const appRouter = t.router({
+  auth: t.router({
+    register: t.procedure
+      .input(expects<RegistrationRequest>())
+      .mutation(async ({ input, ctx }) => unwrap(await ctx.endpoints.register(input, ctx.request))),
+    login: t.procedure
+      .input(expects<LoginRequest>())
+      .mutation(async ({ input, ctx }) => unwrap(await ctx.endpoints.login(input, ctx.request))),
+    logout: t.procedure.mutation(async ({ ctx }) =>
+      unwrap(await ctx.endpoints.logout(ctx.authorization, ctx.request, { allTokens: false })),
+    ),
+    logoutAll: t.procedure.mutation(async ({ ctx }) =>
+      unwrap(await ctx.endpoints.logout(ctx.authorization, ctx.request, { allTokens: true })),
+    ),
+    me: t.procedure.query(async ({ ctx }) => unwrap(await ctx.endpoints.me(ctx.authorization, ctx.request))),
+  }),
+});
+
+/** The router's type, for typed clients. */
+export type AppRouter = typeof appRouter;
