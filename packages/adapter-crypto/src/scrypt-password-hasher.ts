@@ -1,5 +1,9 @@
 import type { PasswordHasher } from '@authsvc/domain';
-import { kdf, verify, viewParams } from 'scrypt-kdf';
+import * as scryptKdf from 'scrypt-kdf';
+
+// scrypt-kdf's typings declare named exports, but the module only has a default export (a class
+// of static methods): take the default when there is one, so Node and Vitest both find them.
+const { kdf, verify, viewParams } = (scryptKdf as unknown as { default?: typeof scryptKdf }).default ?? scryptKdf;
 
 /** scrypt cost parameters: N = 2^logN, block size r, parallelism p. */
 export interface ScryptParams {
