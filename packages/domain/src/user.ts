@@ -34,5 +34,5 @@ export const toPublicUser = (user: User): PublicUser => ({
   email: user.email,
 });
 
-/** The comparison key of an email: case-insensitive, as issue and login require. */
-export const emailKey = (email: string): string => email.trim().toLowerCase();
+/** The comparison key of an email: case-insensitive (as PostgreSQL's lower()); the edge trims white space. */
+export const emailKey = (email: string): string => email.toLowerCase();

@@ -1,3 +1,0 @@
-import { sourceConfig } from '../../vitest.shared.js';
-
-export default sourceConfig();
