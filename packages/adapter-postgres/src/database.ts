@@ -59,9 +59,26 @@ export interface OutboxPayload {
   readonly data: Record<string, unknown>;
 }
 
+/** The `audit_log` table: every event once, by id, as the audit consumer received it. */
+export interface AuditLogTable {
+  /** `bigint` identity: arrival order, breaking ties of `occurred_at`. */
+  seq: GeneratedAlways<number>;
+  event_id: string;
+  type: string;
+  version: number;
+  user_id: number | null;
+  /** The email the event carries (`user.registered`, `user.login_failed`), else null. */
+  email: string | null;
+  occurred_at: Timestamp;
+  /** The whole event, in the outbox payload's shape. */
+  payload: ColumnType<OutboxPayload, string, string>;
+  recorded_at: Generated<Date>;
+}
+
 /** Every table of the service's schema, as Kysely sees it. */
 export interface Database {
   users: UsersTable;
   tokens: TokensTable;
   outbox: OutboxTable;
+  audit_log: AuditLogTable;
 }

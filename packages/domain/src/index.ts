@@ -7,6 +7,7 @@ export * from './result.js';
 export * from './token.js';
 export * from './user.js';
 export * from './use-cases/authenticate-token.js';
+export * from './use-cases/list-audit-events.js';
 export * from './use-cases/login-user.js';
 export * from './use-cases/logout-user.js';
 export * from './use-cases/purge-expired-tokens.js';

@@ -2,6 +2,7 @@ import type { Migration } from 'kysely/migration';
 import { createUsers } from './0001-create-users.js';
 import { createTokens } from './0002-create-tokens.js';
 import { createOutbox } from './0003-create-outbox.js';
+import { createAuditLog } from './0004-create-audit-log.js';
 
 /**
  * Every migration, by name. Kysely runs them in the order of their names, so the names start with
@@ -11,4 +12,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0001_create_users': createUsers,
   '0002_create_tokens': createTokens,
   '0003_create_outbox': createOutbox,
+  '0004_create_audit_log': createAuditLog,
 };

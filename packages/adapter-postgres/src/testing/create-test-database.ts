@@ -77,5 +77,5 @@ export async function createTestDatabase(options: CreateTestDatabaseOptions = {}
 
 /** Empties every table of the schema and restarts its identities, between tests of one file. */
 export async function truncateTables(db: Kysely<Database>): Promise<void> {
-  await sql`truncate table tokens, outbox, users restart identity cascade`.execute(db);
+  await sql`truncate table tokens, outbox, audit_log, users restart identity cascade`.execute(db);
 }

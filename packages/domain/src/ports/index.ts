@@ -1,5 +1,8 @@
+export type { AuditLog, AuditSubject } from './audit-log.js';
 export type { Clock, IdGenerator } from './clock.js';
+export type { EventPublisher } from './event-publisher.js';
 export type { Outbox } from './outbox.js';
+export type { OutboxBatchOutcome, OutboxQueue } from './outbox-queue.js';
 export type { PasswordHasher } from './password-hasher.js';
 export type { TokenRepository, TokenWithUser } from './token-repository.js';
 export type { TokenSecrets } from './token-secrets.js';

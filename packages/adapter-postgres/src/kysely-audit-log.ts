@@ -1,0 +1,51 @@
+import type { AuditLog, AuditSubject, DomainEvent } from '@authsvc/domain';
+import { type Kysely, sql } from 'kysely';
+import type { Database } from './database.js';
+import { fromOutboxPayload, toOutboxPayload } from './outbox-envelope.js';
+
+/** The email an event carries, for the events whose payload has one. */
+function emailOf(event: DomainEvent): string | null {
+  return event.type === 'user.registered' || event.type === 'user.login_failed' ? event.data.email : null;
+}
+
+/** `AuditLog` over the `audit_log` table; idempotent by event id through its unique index. */
+export class KyselyAuditLog implements AuditLog {
+  /** Binds the audit log to a database handle or to a transaction. */
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** Inserts the event; a second delivery of the same id is a no-op (`ON CONFLICT DO NOTHING`), reported as false. */
+  async append(event: DomainEvent): Promise<boolean> {
+    const result = await this.db
+      .insertInto('audit_log')
+      .values({
+        event_id: event.id,
+        type: event.type,
+        version: event.version,
+        user_id: event.userId,
+        email: emailOf(event),
+        occurred_at: event.occurredAt,
+        payload: JSON.stringify(toOutboxPayload(event)),
+      })
+      .onConflict((oc) => oc.column('event_id').doNothing())
+      .executeTakeFirst();
+    return (result.numInsertedOrUpdatedRows ?? 0n) > 0n;
+  }
+
+  /** The newest `limit` events of the user or the email, returned oldest first. */
+  async listFor(subject: AuditSubject, limit: number): Promise<DomainEvent[]> {
+    if (limit <= 0) return [];
+    const rows = await this.db
+      .selectFrom('audit_log')
+      .select(['seq', 'payload'])
+      .where((eb) => {
+        // Written as `lower(email) = lower($1)` so the expression index serves it.
+        const byEmail = eb(sql<string>`lower(email)`, '=', sql<string>`lower(${subject.email})`);
+        return subject.userId === null ? byEmail : eb.or([eb('user_id', '=', subject.userId), byEmail]);
+      })
+      .orderBy('occurred_at', 'desc')
+      .orderBy('seq', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.reverse().map((row) => fromOutboxPayload(row.payload));
+  }
+}

@@ -1,0 +1,17 @@
+import type { DomainEvent } from '../events.js';
+
+/** Whose events to list: an account, and the email given at failed logins (which may name no account). */
+export interface AuditSubject {
+  /** The account's id, or null when no account has the email. */
+  readonly userId: number | null;
+  /** Matched ignoring case against the email the events carry. */
+  readonly email: string;
+}
+
+/** An append-only record of every event, for auditors. */
+export interface AuditLog {
+  /** Stores the event unless one with its id is already stored; true when this call stored it. */
+  append(event: DomainEvent): Promise<boolean>;
+  /** The newest `limit` events of the subject (by user id, or by the email they carry), oldest first. */
+  listFor(subject: AuditSubject, limit: number): Promise<DomainEvent[]>;
+}
