@@ -75,10 +75,22 @@ export interface AuditLogTable {
   recorded_at: Generated<Date>;
 }
 
+/** The `throttles` table: one fixed-window request counter per scope and key, shared by every API instance. */
+export interface ThrottlesTable {
+  scope: string;
+  key: string;
+  hits: number;
+  window_ends_at: Timestamp;
+  blocked_until: Timestamp | null;
+  /** The later of `window_ends_at` and `blocked_until`; the purge deletes rows past it. */
+  expires_at: Timestamp;
+}
+
 /** Every table of the service's schema, as Kysely sees it. */
 export interface Database {
   users: UsersTable;
   tokens: TokensTable;
   outbox: OutboxTable;
   audit_log: AuditLogTable;
+  throttles: ThrottlesTable;
 }

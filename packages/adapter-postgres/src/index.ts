@@ -1,5 +1,5 @@
 export type { Kysely, Transaction } from 'kysely';
-export type { AuditLogTable, Database, OutboxPayload, OutboxTable, Timestamp, TokensTable, UsersTable } from './database.js';
+export type { AuditLogTable, Database, OutboxPayload, OutboxTable, Timestamp, ThrottlesTable, TokensTable, UsersTable } from './database.js';
 export { createKysely, type CreateKyselyOptions } from './create-kysely.js';
 export { createMigrator, migrateToLatest, MigrationFailedError } from './migrate-to-latest.js';
 export { KyselyUserRepository } from './kysely-user-repository.js';
@@ -8,6 +8,7 @@ export { KyselyOutbox, readOutbox, type OutboxEntry } from './kysely-outbox.js';
 export { fromOutboxPayload, toOutboxPayload } from './outbox-envelope.js';
 export { KyselyAuditLog } from './kysely-audit-log.js';
 export { KyselyOutboxQueue, OUTBOX_RELAY_LOCK_KEY } from './kysely-outbox-queue.js';
+export { KyselyThrottleStore } from './kysely-throttle-store.js';
 export { bindPorts, KyselyUnitOfWork } from './kysely-unit-of-work.js';
 export { createPostgresAdapters, type PostgresAdapters } from './create-postgres-adapters.js';
 export { ensureDatabase, waitForPostgres, withDatabaseName } from './postgres-admin.js';

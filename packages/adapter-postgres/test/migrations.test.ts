@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKysely, createMigrator, migrateToLatest, MigrationFailedError } from '../src/index.js';
 import { createTestDatabase, type TestDatabase } from '../src/testing/index.js';
 
-const ALL = ['0001_create_users', '0002_create_tokens', '0003_create_outbox', '0004_create_audit_log'];
+const ALL = ['0001_create_users', '0002_create_tokens', '0003_create_outbox', '0004_create_audit_log', '0005_create_throttles'];
 
 describe('migrateToLatest', () => {
   let database: TestDatabase;
@@ -21,7 +21,7 @@ describe('migrateToLatest', () => {
     expect(await migrateToLatest(database.db)).toEqual([]);
     const tables = await sql<{ table_name: string }>`
       select table_name from information_schema.tables where table_schema = 'public' order by table_name`.execute(database.db);
-    expect(tables.rows.map((r) => r.table_name)).toEqual(['audit_log', 'kysely_migration', 'kysely_migration_lock', 'outbox', 'tokens', 'users']);
+    expect(tables.rows.map((r) => r.table_name)).toEqual(['audit_log', 'kysely_migration', 'kysely_migration_lock', 'outbox', 'throttles', 'tokens', 'users']);
   });
 
   it('is safe when several processes migrate at once', async () => {

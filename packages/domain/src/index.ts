@@ -13,3 +13,4 @@ export * from './use-cases/logout-user.js';
 export * from './use-cases/purge-expired-tokens.js';
 export * from './use-cases/register-user.js';
 export * from './use-cases/set-user-active.js';
+export * from './throttle-policy.js';

@@ -3,6 +3,7 @@ import { createUsers } from './0001-create-users.js';
 import { createTokens } from './0002-create-tokens.js';
 import { createOutbox } from './0003-create-outbox.js';
 import { createAuditLog } from './0004-create-audit-log.js';
+import { createThrottles } from './0005-create-throttles.js';
 
 /**
  * Every migration, by name. Kysely runs them in the order of their names, so the names start with
@@ -13,4 +14,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0002_create_tokens': createTokens,
   '0003_create_outbox': createOutbox,
   '0004_create_audit_log': createAuditLog,
+  '0005_create_throttles': createThrottles,
 };
