@@ -1,5 +1,6 @@
 export * from './fakes.js';
 export * from './in-memory-auth.js';
+export * from './in-memory-events.js';
 export * from './in-memory-store.js';
 export * from './port-contract-suite.js';
 export * from './in-memory-throttle-store.js';

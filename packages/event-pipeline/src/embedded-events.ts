@@ -1,0 +1,75 @@
+import type { AuditLog, OutboxQueue } from '@authsvc/domain';
+import { auditHandler } from './audit-handler.js';
+import { InProcessEventDispatcher, type DomainEventHandler, type InProcessDeadLetter } from './in-process-dispatcher.js';
+import { OutboxRelay } from './outbox-relay.js';
+import { TokenCleanup, type SweepTrigger } from './token-cleanup.js';
+
+/** Options of {@link startEmbeddedEvents}. */
+export interface EmbeddedEventsOptions {
+  readonly queue: OutboxQueue;
+  readonly auditLog: AuditLog;
+  /** The domain's `purgeExpiredTokens`. */
+  readonly purgeExpiredTokens: (batchSize: number, maxBatches: number) => Promise<number>;
+  /** Outbox poll interval. Default 250 ms. */
+  readonly pollIntervalMs?: number;
+  /** Scheduled token cleanup interval. Default 60 s. */
+  readonly cleanupIntervalMs?: number;
+  /** Retry backoff of a failing handler, first wait (doubling). Default 200 ms. */
+  readonly initialBackoffMs?: number;
+  /** Told of relay failures (the database unreachable). */
+  readonly onRelayError?: (error: unknown, retryInMs: number) => void;
+  /** Told of an event a handler still failed on after its retries. */
+  readonly onDeadLetter?: (letter: InProcessDeadLetter) => void;
+  /** Told of sweeps that deleted tokens. */
+  readonly onSwept?: (purged: number, trigger: SweepTrigger) => void;
+}
+
+/** The embedded event pipeline, running. */
+export interface EmbeddedEvents {
+  /** Publishes whatever is in the outbox now, then resolves: for tests and for a clean stop. */
+  flush(): Promise<void>;
+  /** Stops the relay after its batch in hand and the cleanup after its sweep. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The mode without a broker: the outbox relay runs in the API process and delivers each event
+ * straight to the audit and token-cleanup handlers, the same code the Kafka worker runs.
+ */
+export function startEmbeddedEvents(options: EmbeddedEventsOptions): EmbeddedEvents {
+  const cleanup = new TokenCleanup({
+    purge: options.purgeExpiredTokens,
+    intervalMs: options.cleanupIntervalMs,
+    onSwept: options.onSwept,
+  });
+  const handlers: Record<string, DomainEventHandler> = {
+    audit: auditHandler(options.auditLog),
+    'token-cleanup': cleanup.handle,
+  };
+  const dispatcher = new InProcessEventDispatcher(handlers, {
+    initialBackoffMs: options.initialBackoffMs,
+    onDeadLetter: options.onDeadLetter,
+  });
+  const relay = new OutboxRelay({
+    queue: options.queue,
+    publisher: dispatcher,
+    pollIntervalMs: options.pollIntervalMs,
+    onError: options.onRelayError,
+  });
+  relay.start();
+  cleanup.start();
+  return {
+    async flush() {
+      // Another relay (another API instance) may hold the lease for a moment: wait our turn.
+      for (;;) {
+        const outcome = await relay.runOnce();
+        if (outcome.kind === 'published' && outcome.count === 0) return;
+        if (outcome.kind === 'standby') await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    },
+    async stop() {
+      await relay.stop();
+      await cleanup.stop();
+    },
+  };
+}

@@ -1,0 +1,88 @@
+import type { EventPublisher, OutboxBatchOutcome, OutboxQueue } from '@authsvc/domain';
+import { AbortableWait, backoffDelay } from './abortable-wait.js';
+
+/** Options of {@link OutboxRelay}. */
+export interface OutboxRelayOptions {
+  readonly queue: OutboxQueue;
+  /** Kafka in the worker; the in-process dispatcher in the embedded mode. */
+  readonly publisher: EventPublisher;
+  /** Events per batch (one publish request, one transaction). Default 100. */
+  readonly batchSize?: number;
+  /** Wait between polls of an empty outbox, or while another relay holds the lease. Default 250 ms. */
+  readonly pollIntervalMs?: number;
+  /** Wait after the first failed batch, doubled per further failure. Default 200 ms. */
+  readonly initialBackoffMs?: number;
+  /** Upper bound of the backoff. Default 10 s. */
+  readonly maxBackoffMs?: number;
+  /** Told of every failed batch (the broker unreachable, the database down) and how long until the retry. */
+  readonly onError?: (error: unknown, retryInMs: number) => void;
+  /** Told of every batch published, for logs and metrics. */
+  readonly onPublished?: (count: number) => void;
+}
+
+/**
+ * Moves events from the outbox to subscribers: one batch at a time, oldest first, deleted only after
+ * the publisher accepted them. A failure keeps the batch and retries it with exponential backoff, so
+ * nothing is lost while the broker is away; a crash between publishing and deleting publishes the
+ * batch again, which is why consumers deduplicate by event id (at-least-once).
+ */
+export class OutboxRelay {
+  private readonly batchSize: number;
+  private readonly pollIntervalMs: number;
+  private readonly initialBackoffMs: number;
+  private readonly maxBackoffMs: number;
+  private readonly pause = new AbortableWait();
+  private loop: Promise<void> | undefined;
+  private stopping = false;
+
+  /** Configures the relay; `start()` runs it. */
+  constructor(private readonly options: OutboxRelayOptions) {
+    this.batchSize = options.batchSize ?? 100;
+    this.pollIntervalMs = options.pollIntervalMs ?? 250;
+    this.initialBackoffMs = options.initialBackoffMs ?? 200;
+    this.maxBackoffMs = options.maxBackoffMs ?? 10_000;
+  }
+
+  /** Publishes one batch, or stands by when another relay holds the lease. Throws what the publisher or the database threw. */
+  runOnce(): Promise<OutboxBatchOutcome> {
+    return this.options.queue.deliverOldest(this.batchSize, (events) => this.options.publisher.publish(events));
+  }
+
+  /** Starts relaying in the background until `stop()`; calling it again does nothing. */
+  start(): void {
+    this.stopping = false;
+    this.loop ??= this.run();
+  }
+
+  /** Cuts the current poll wait short, e.g. right after events were written. */
+  wake(): void {
+    this.pause.wake();
+  }
+
+  /** Lets the batch in hand finish (or fail), then stops; resolves once the loop has ended. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.pause.wake();
+    await this.loop;
+    this.loop = undefined;
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (!this.stopping) {
+      let delay: number;
+      try {
+        const outcome = await this.runOnce();
+        failures = 0;
+        if (outcome.kind === 'published' && outcome.count > 0) this.options.onPublished?.(outcome.count);
+        // A full batch means more are probably waiting: take the next at once.
+        delay = outcome.kind === 'published' && outcome.count >= this.batchSize ? 0 : this.pollIntervalMs;
+      } catch (error) {
+        failures += 1;
+        delay = backoffDelay(failures, this.initialBackoffMs, this.maxBackoffMs);
+        this.options.onError?.(error, delay);
+      }
+      if (delay > 0 && !this.stopping) await this.pause.wait(delay);
+    }
+  }
+}

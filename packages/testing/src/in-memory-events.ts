@@ -1,0 +1,53 @@
+import type { AuditLog, AuditSubject, DomainEvent, OutboxBatchOutcome, OutboxQueue } from '@authsvc/domain';
+import { emailKey } from '@authsvc/domain';
+import type { InMemoryStore } from './in-memory-store.js';
+
+/** An audit log in memory, idempotent by event id, for tests of the handlers. */
+export class InMemoryAuditLog implements AuditLog {
+  /** Stored events in arrival order. */
+  readonly events: DomainEvent[] = [];
+
+  /** Stores the event unless its id is already stored. */
+  async append(event: DomainEvent): Promise<boolean> {
+    if (this.events.some((stored) => stored.id === event.id)) return false;
+    this.events.push(event);
+    return true;
+  }
+
+  /** The newest `limit` events of the user or the email, oldest first. */
+  async listFor(subject: AuditSubject, limit: number): Promise<DomainEvent[]> {
+    const matches = this.events
+      .map((event, arrival) => ({ event, arrival }))
+      .filter(({ event }) => {
+        const email = 'email' in event.data ? event.data.email : null;
+        return (subject.userId !== null && event.userId === subject.userId) || (email !== null && emailKey(email) === emailKey(subject.email));
+      })
+      .sort((a, b) => a.event.occurredAt.getTime() - b.event.occurredAt.getTime() || a.arrival - b.arrival)
+      .map(({ event }) => event);
+    return limit <= 0 ? [] : matches.slice(-limit);
+  }
+}
+
+/** The relay's view of an `InMemoryStore`'s outbox: oldest first, removed after delivery, one relay at a time. */
+export class InMemoryOutboxQueue implements OutboxQueue {
+  private delivering = false;
+
+  /** Reads and trims the store's outbox. */
+  constructor(private readonly store: InMemoryStore) {}
+
+  /** Delivers the oldest `limit` events and removes them once delivered; stands by while another delivery runs. */
+  async deliverOldest(limit: number, deliver: (events: readonly DomainEvent[]) => Promise<void>): Promise<OutboxBatchOutcome> {
+    if (this.delivering) return { kind: 'standby' };
+    this.delivering = true;
+    try {
+      const batch = this.store.state.outbox.slice(0, limit);
+      if (batch.length === 0) return { kind: 'published', count: 0 };
+      await deliver(batch);
+      // Events appended meanwhile are behind the batch, so removing from the front removes exactly it.
+      this.store.state.outbox.splice(0, batch.length);
+      return { kind: 'published', count: batch.length };
+    } finally {
+      this.delivering = false;
+    }
+  }
+}
