@@ -1,17 +1,25 @@
 import { CryptoTokenSecrets, randomIds, ScryptPasswordHasher, systemClock } from '@authsvc/adapter-crypto';
-import { createPostgresAdapters } from '@authsvc/adapter-postgres';
-import { createAuthService, type AuthDependencies, type AuthService, type Clock } from '@authsvc/domain';
+import { createPostgresAdapters, KyselyThrottleStore } from '@authsvc/adapter-postgres';
+import { createAuthService, createThrottlePolicy, type AuthDependencies, type AuthService, type Clock } from '@authsvc/domain';
 import type { FastifyInstance } from 'fastify';
-import { trustProxySetting, type ApiConfig } from './config.js';
+import { corsOrigins, throttleSettings, trustProxySetting, type ApiConfig } from './config.js';
 import { databaseIsReachable, openDatabase, type OpenDatabase } from './database.js';
 import { createAuthEndpoints } from './edge/auth-endpoints.js';
 import { buildHttpServer } from './http/server.js';
+import { createApiMetrics, type ApiMetrics } from './observability/api-metrics.js';
+import { loggerOptions, type LogDestination } from './observability/logger-options.js';
+import { countLoginOutcomes } from './observability/login-outcomes.js';
+import { migrationsApplied } from './observability/migrations-applied.js';
+import { readOutboxBacklog } from './observability/outbox-backlog.js';
+import type { ReadinessCheck } from './observability/readiness.js';
 
 /** The running API: its HTTP server, use cases and database, and how to stop them in order. */
 export interface ApiApp {
   readonly server: FastifyInstance;
   readonly service: AuthService;
   readonly database: OpenDatabase;
+  /** The Prometheus metrics `/metrics` serves; relay and consumer gauges are set through `pipeline`. */
+  readonly metrics: ApiMetrics;
   /** Stops taking requests, lets in-flight ones finish, then closes the database. */
   close(): Promise<void>;
 }
@@ -19,6 +27,8 @@ export interface ApiApp {
 /** Replacements for tests: a clock that can be moved to expire tokens without waiting. */
 export interface ApiOverrides {
   readonly clock?: Clock;
+  /** Receives the JSON log lines instead of stdout (at LOG_LEVEL), to check what is logged. */
+  readonly logDestination?: LogDestination;
 }
 
 /** Wires the API by hand: configuration in, a ready (not yet listening) server out. */
@@ -39,17 +49,32 @@ export async function createApiApp(config: ApiConfig, overrides: ApiOverrides = 
     },
   };
   const service = createAuthService(deps);
-  const server = buildHttpServer(createAuthEndpoints(service), {
+  const throttle = createThrottlePolicy({ store: new KyselyThrottleStore(database.db), clock: deps.clock }, throttleSettings(config));
+  // Counters of addresses and emails seen once would pile up: every instance sweeps a batch a minute.
+  // A failed sweep (database away) is simply the next minute's work.
+  const purgeTimer = setInterval(() => throttle.purgeExpired(1_000).catch(() => 0), 60_000);
+  purgeTimer.unref();
+  const metrics = createApiMetrics({ outboxBacklog: () => readOutboxBacklog(database.db) });
+  // A list so that each dependency the process uses (the broker, when events are relayed here) adds its own.
+  const readinessChecks: ReadinessCheck[] = [
+    { name: 'database', check: () => databaseIsReachable(database.db) },
+    { name: 'migrations', check: () => migrationsApplied(database.db) },
+  ];
+  const server = buildHttpServer(createAuthEndpoints(countLoginOutcomes(service, metrics), throttle), {
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
     trustProxy: trustProxySetting(config.TRUST_PROXY),
-    logger: config.LOG_LEVEL === 'silent' ? false : { level: config.LOG_LEVEL },
-    isReady: () => databaseIsReachable(database.db),
+    logger: loggerOptions(config.LOG_LEVEL, overrides.logDestination),
+    readinessChecks,
+    metrics,
+    corsOrigins: corsOrigins(config),
   });
   return {
     server,
     service,
     database,
+    metrics,
     async close() {
+      clearInterval(purgeTimer);
       await server.close();
       await database.close();
     },

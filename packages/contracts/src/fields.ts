@@ -49,7 +49,9 @@ export const newPasswordField = () =>
   passwordField()
     .check(z.minLength(8, messages.passwordTooShort))
     .check(z.regex(/\p{N}/u, messages.passwordNoNumeral))
-    .check(z.regex(/\p{L}/u, messages.passwordNoLetter));
+    .check(z.regex(/\p{L}/u, messages.passwordNoLetter))
+    // JSON Schema cannot see checks on a preprocessed field, so the rules are stated for the API description.
+    .meta({ minLength: 8, description: 'At least 8 characters, with at least one numeral and one letter.' });
 
 /** A first or last name. */
 export const nameField = () => charField({ maxLength: limits.name, trim: true });

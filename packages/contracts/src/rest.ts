@@ -19,13 +19,14 @@ export const registrationRequestSchema = z
       const body = value as { password1?: unknown; password2?: unknown } | null;
       return typeof body?.password1 === 'string' && typeof body.password2 === 'string';
     },
-  });
+  })
+  .meta({ description: 'A new account. `password2` must repeat `password1`.' });
 
 /** Body of `POST /api/users/login/`. The email is taken as typed: a malformed one matches no account. */
 export const loginRequestSchema = z.object({
   email: charField({ maxLength: limits.email, trim: true }),
   password: passwordField(),
-});
+}).meta({ description: 'Credentials of an account.' });
 
 /** A user as every endpoint shows it. */
 export const userResponseSchema = z.object({
@@ -33,16 +34,20 @@ export const userResponseSchema = z.object({
   first_name: z.string(),
   last_name: z.string(),
   email: z.string(),
-});
+}).meta({ description: 'A user as every endpoint shows it.' });
 
 /** Body of a successful login. */
-export const loginResponseSchema = z.object({ key: z.string().regex(/^[0-9a-f]{40}$/) });
+export const loginResponseSchema = z
+  .object({ key: z.string().regex(/^[0-9a-f]{40}$/).meta({ description: 'The token: send it as `Authorization: Token <key>`.' }) })
+  .meta({ description: 'A new token for the account.' });
 
 /** DRF's body for errors not tied to a field, and for plain confirmations. */
-export const detailResponseSchema = z.object({ detail: z.string() });
+export const detailResponseSchema = z.object({ detail: z.string() }).meta({ description: 'A message not tied to a field.' });
 
 /** DRF's body for validation errors: messages by field, `non_field_errors` for the whole body. */
-export const fieldErrorsResponseSchema = z.record(z.string(), z.array(z.string()));
+export const fieldErrorsResponseSchema = z
+  .record(z.string(), z.array(z.string()))
+  .meta({ description: 'Messages by field; `non_field_errors` for the body as a whole.' });
 
 /** A validated registration body. */
 export type RegistrationRequest = z.output<typeof registrationRequestSchema>;

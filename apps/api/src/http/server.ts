@@ -1,10 +1,17 @@
 import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { messages } from '@authsvc/contracts';
+import cors from '@fastify/cors';
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { AuthEndpoints } from '../edge/auth-endpoints.js';
 import { appRouter, type AppRouter } from '../trpc/router.js';
+import { installHttpMetrics } from '../observability/http-metrics.js';
+import type { ApiMetrics } from '../observability/api-metrics.js';
+import { checkReadiness, type ReadinessCheck } from '../observability/readiness.js';
+import { registerApiDocs } from './api-docs.js';
 import { errorHandler } from './error-handler.js';
+import { buildOpenApiDocument } from './openapi.js';
 import { registerRestRoutes, restResources } from './rest-routes.js';
 import { requestContext } from './request-context.js';
 
@@ -13,9 +20,29 @@ export interface HttpServerOptions {
   readonly bodyLimitBytes: number;
   readonly trustProxy: FastifyServerOptions['trustProxy'];
   readonly logger: FastifyServerOptions['logger'];
-  /** Reports whether the service can serve (database reachable); `/readyz` answers with it. */
-  readonly isReady: () => Promise<boolean>;
+  /** What must hold for the service to serve (database, migrations, broker); `/readyz` runs them. */
+  readonly readinessChecks: readonly ReadinessCheck[];
+  /** Where request counts and latencies go; `/metrics` serves its registry. */
+  readonly metrics: ApiMetrics;
+  /** Browser origins allowed to call the API; empty leaves CORS off (no CORS headers at all). */
+  readonly corsOrigins: readonly string[];
 }
+
+/** A route as registered, for checking that the API description covers every one. */
+export interface RegisteredRoute {
+  readonly method: string;
+  readonly url: string;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route registered on the server, in registration order. */
+    readonly registeredRoutes: readonly RegisteredRoute[];
+  }
+}
+
+// Read at run time so the document's version follows the package's; the same path from src/ and dist/.
+const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
 // Headers suited to a JSON API: nothing may frame, sniff or cache what it answers.
 const securityHeaders = {
@@ -30,7 +57,7 @@ const securityHeaders = {
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
-/** Builds the HTTP server: the REST contract, the tRPC router at /trpc, and health checks. */
+/** Builds the HTTP server: the REST contract, the tRPC router at /trpc, health, metrics and the API docs. */
 export function buildHttpServer(endpoints: AuthEndpoints, options: HttpServerOptions): FastifyInstance {
   const server = Fastify({
     bodyLimit: options.bodyLimitBytes,
@@ -46,11 +73,34 @@ export function buildHttpServer(endpoints: AuthEndpoints, options: HttpServerOpt
     },
   });
 
+  const registeredRoutes: RegisteredRoute[] = [];
+  server.decorate('registeredRoutes', registeredRoutes);
+  server.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) registeredRoutes.push({ method, url: route.url });
+  });
+  installHttpMetrics(server, options.metrics);
+
   server.addHook('onSend', async (request, reply) => {
     reply.headers(securityHeaders);
     reply.header('X-Request-Id', request.id);
   });
   server.setErrorHandler(errorHandler);
+  if (options.corsOrigins.length > 0) {
+    const origin = [...options.corsOrigins];
+    server.register(cors, {
+      // Only a browser's preflight (it names the method it wants) is answered here; a plain
+      // OPTIONS still reaches the view and gets DRF's metadata.
+      delegator: (request, callback) =>
+        callback(null, {
+          origin,
+          preflight: request.headers['access-control-request-method'] !== undefined,
+          methods: ['GET', 'POST'],
+          allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-Id'],
+          exposedHeaders: ['Retry-After', 'X-Request-Id'],
+          maxAge: 600,
+        }),
+    });
+  }
 
   const resources = restResources(endpoints);
   const restPaths = new Set(resources.map((r) => r.path));
@@ -62,9 +112,11 @@ export function buildHttpServer(endpoints: AuthEndpoints, options: HttpServerOpt
   });
 
   server.get('/healthz', async () => ({ status: 'ok' }));
-  server.get('/readyz', async (_request, reply) =>
-    (await options.isReady()) ? { status: 'ready' } : reply.code(503).send({ status: 'not ready' }),
-  );
+  server.get('/readyz', async (_request, reply) => {
+    const { ready, checks } = await checkReadiness(options.readinessChecks);
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks });
+  });
+  server.register(async (docs) => registerApiDocs(docs, buildOpenApiDocument(resources, version)));
 
   server.register(async (rest) => registerRestRoutes(rest, resources));
   server.register(fastifyTRPCPlugin, {
