@@ -1,7 +1,19 @@
+import type { LockoutSettings, RateLimit, ThrottleSettings } from '@authsvc/domain';
 import { z } from 'zod';
 
 const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+// DRF's rate syntax: `10/min` is ten per minute; only the period's first letter counts (s, m, h, d).
+const RATE_PERIODS: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3_600, d: 86_400 };
+const rate = z
+  .string()
+  .regex(/^(off|\d+\/[smhd][a-z]*)$/, 'a rate like 10/min, or off')
+  .transform((value): RateLimit | null => {
+    if (value === 'off') return null;
+    const [requests, period] = value.split('/') as [string, string];
+    return { requests: Number(requests), windowSeconds: RATE_PERIODS[period[0]!]! };
+  });
 
 /** Every environment variable the API reads, with its default; the README's table mirrors it. */
 const schema = z.object({
@@ -20,6 +32,13 @@ const schema = z.object({
   TRUST_PROXY: z.string().default('false'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SHUTDOWN_TIMEOUT_MS: integer(0, 600_000).default(10_000),
+  LOGIN_RATE: rate.prefault('20/min'),
+  REGISTRATION_RATE: rate.prefault('10/min'),
+  LOGIN_FAILURES_BEFORE_LOCKOUT: integer(0, 1000).default(5),
+  LOGIN_LOCKOUT_BASE_SECONDS: integer(1, 3_600).default(2),
+  LOGIN_LOCKOUT_MAX_SECONDS: integer(1, 86_400).default(300),
+  LOGIN_FAILURE_WINDOW_SECONDS: integer(1, 7 * 86_400).default(3_600),
+  CORS_ORIGINS: z.string().optional(),
 });
 
 /** The API's configuration, validated. */
@@ -51,4 +70,23 @@ export function trustProxySetting(value: string): boolean | string[] | ((address
     return (_address, hop) => hop < hops;
   }
   return value.split(',').map((part) => part.trim()).filter((part) => part.length > 0);
+}
+
+/** The throttles' settings; LOGIN_FAILURES_BEFORE_LOCKOUT=0 turns the per-account lockout off. */
+export function throttleSettings(config: ApiConfig): ThrottleSettings {
+  const lockout: LockoutSettings | null =
+    config.LOGIN_FAILURES_BEFORE_LOCKOUT === 0
+      ? null
+      : {
+          failuresBeforeLockout: config.LOGIN_FAILURES_BEFORE_LOCKOUT,
+          baseSeconds: config.LOGIN_LOCKOUT_BASE_SECONDS,
+          maxSeconds: config.LOGIN_LOCKOUT_MAX_SECONDS,
+          failureWindowSeconds: config.LOGIN_FAILURE_WINDOW_SECONDS,
+        };
+  return { loginRate: config.LOGIN_RATE, registrationRate: config.REGISTRATION_RATE, lockout };
+}
+
+/** The origins CORS_ORIGINS allows (comma-separated); empty, the default, leaves CORS off. */
+export function corsOrigins(config: ApiConfig): string[] {
+  return (config.CORS_ORIGINS ?? '').split(',').map((origin) => origin.trim()).filter((origin) => origin.length > 0);
 }

@@ -30,6 +30,10 @@ export async function startTestApi(env: Record<string, string> = {}): Promise<Te
     PORT: '0',
     LOG_LEVEL: 'silent',
     SCRYPT_LOG_N: '10',
+    // Tests send many requests from one address; the throttle tests turn these back on.
+    LOGIN_RATE: 'off',
+    REGISTRATION_RATE: 'off',
+    LOGIN_FAILURES_BEFORE_LOCKOUT: '0',
     ...env,
   });
   const app = await createApiApp(config, { clock });

@@ -8,7 +8,7 @@ import {
   type LoginResponse,
   type UserResponse,
 } from '@authsvc/contracts';
-import type { AuthService, Authenticated, PublicUser, RequestContext } from '@authsvc/domain';
+import type { AuthService, Authenticated, PublicUser, RequestContext, ThrottleDecision, ThrottlePolicy } from '@authsvc/domain';
 import { readTokenCredentials } from './authorization-header.js';
 import { errorTable, type ErrorBody } from './error-table.js';
 
@@ -30,6 +30,18 @@ const challenge = { 'WWW-Authenticate': 'Token' } as const;
 const failure = (status: number, body: ErrorBody): EdgeResult<never> =>
   status === 401 ? { ok: false, status, body, headers: challenge } : { ok: false, status, body };
 
+/** DRF's answer to a throttled request: 429, the wait in the message and in `Retry-After`. */
+const throttled = (retryAfterSeconds: number): EdgeResult<never> => ({
+  ok: false,
+  status: 429,
+  body: { detail: messages.throttled(retryAfterSeconds) },
+  headers: { 'Retry-After': String(retryAfterSeconds) },
+});
+
+/** A refusal for a throttle's denial, or null when the request may go on. */
+const refusal = (decision: ThrottleDecision): EdgeResult<never> | null =>
+  decision.allowed ? null : throttled(decision.retryAfterSeconds);
+
 /** A user in the contract's field names. */
 export const toUserResponse = (user: PublicUser): UserResponse => ({
   id: user.id,
@@ -42,7 +54,7 @@ export const toUserResponse = (user: PublicUser): UserResponse => ({
  * The contract's endpoints, independent of transport: REST and tRPC both call these with input
  * already validated against the contract's schemas, and send back what they return.
  */
-export function createAuthEndpoints(service: AuthService) {
+export function createAuthEndpoints(service: AuthService, throttle: ThrottlePolicy) {
   /** Resolves the caller from an Authorization header; null when none was presented. */
   async function authenticate(
     authorization: string | undefined,
@@ -70,8 +82,11 @@ export function createAuthEndpoints(service: AuthService) {
   return {
     authenticate,
 
-    /** `POST /api/users/registration/`: validates the body, then registers. */
+    /** `POST /api/users/registration/`: throttles per client, validates the body, then registers. */
     async register(body: unknown, context: RequestContext): Promise<EdgeResult<UserResponse>> {
+      // DRF checks throttles before the view validates the body, so even an invalid request counts.
+      const denied = refusal(await throttle.admitClient('registration', context.ip));
+      if (denied) return denied;
       const validation = validateBody(registrationRequestSchema, body);
       if (!validation.ok) return failure(400, await withEmailUniqueness(validation.errors, body));
       const input = validation.value;
@@ -83,12 +98,23 @@ export function createAuthEndpoints(service: AuthService) {
       return success(201, toUserResponse(result.value));
     },
 
-    /** `POST /api/users/login/`: validates the body, then logs in. */
+    /** `POST /api/users/login/`: throttles per client and per account, validates the body, then logs in. */
     async login(body: unknown, context: RequestContext): Promise<EdgeResult<LoginResponse>> {
+      const deniedClient = refusal(await throttle.admitClient('login', context.ip));
+      if (deniedClient) return deniedClient;
       const validation = validateBody(loginRequestSchema, body);
       if (!validation.ok) return failure(400, validation.errors);
+      const { email } = validation.value;
+      // Read before the password is checked, so a locked-out guess costs no scrypt work.
+      const gate = await throttle.checkAccount(email);
+      const deniedAccount = refusal(gate);
+      if (deniedAccount) return deniedAccount;
       const result = await service.login(validation.value, context);
-      if (!result.ok) return failure(errorTable[result.error.code].status, errorTable[result.error.code].body);
+      if (!result.ok) {
+        await throttle.recordLoginFailure(email);
+        return failure(errorTable[result.error.code].status, errorTable[result.error.code].body);
+      }
+      await throttle.recordLoginSuccess(email, gate);
       return success(200, { key: result.value.key });
     },
 
