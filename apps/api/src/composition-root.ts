@@ -1,6 +1,7 @@
 import { CryptoTokenSecrets, randomIds, ScryptPasswordHasher, systemClock } from '@authsvc/adapter-crypto';
-import { createPostgresAdapters, KyselyThrottleStore } from '@authsvc/adapter-postgres';
+import { createPostgresAdapters, KyselyAuditLog, KyselyOutboxQueue, KyselyThrottleStore } from '@authsvc/adapter-postgres';
 import { createAuthService, createThrottlePolicy, type AuthDependencies, type AuthService, type Clock } from '@authsvc/domain';
+import { startEmbeddedEvents, type EmbeddedEvents } from '@authsvc/event-pipeline';
 import type { FastifyInstance } from 'fastify';
 import { corsOrigins, throttleSettings, trustProxySetting, type ApiConfig } from './config.js';
 import { databaseIsReachable, openDatabase, type OpenDatabase } from './database.js';
@@ -18,6 +19,8 @@ export interface ApiApp {
   readonly server: FastifyInstance;
   readonly service: AuthService;
   readonly database: OpenDatabase;
+  /** The in-process event pipeline of the embedded mode; null when KAFKA_BROKERS hands events to the worker. */
+  readonly events: EmbeddedEvents | null;
   /** The Prometheus metrics `/metrics` serves; relay and consumer gauges are set through `pipeline`. */
   readonly metrics: ApiMetrics;
   /** Stops taking requests, lets in-flight ones finish, then closes the database. */
@@ -68,14 +71,32 @@ export async function createApiApp(config: ApiConfig, overrides: ApiOverrides = 
     metrics,
     corsOrigins: corsOrigins(config),
   });
+  // Without a broker, this process relays the outbox straight to the audit and cleanup handlers,
+  // the same ones the worker runs behind Kafka; with one, the API only writes the outbox.
+  const events = config.KAFKA_BROKERS
+    ? null
+    : startEmbeddedEvents({
+        queue: new KyselyOutboxQueue(database.db),
+        auditLog: new KyselyAuditLog(database.db),
+        purgeExpiredTokens: service.purgeExpiredTokens,
+        pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS,
+        cleanupIntervalMs: config.TOKEN_CLEANUP_INTERVAL_MS,
+        onRelayError: (error, retryInMs) => server.log.warn({ err: error, retryInMs }, 'outbox relay failed, will retry'),
+        onDeadLetter: (letter) =>
+          server.log.error({ err: letter.error, handler: letter.handler, event: letter.event }, 'event dead-lettered'),
+        onSwept: (purged, trigger) => server.log.info({ purged, trigger }, 'expired tokens purged'),
+      });
   return {
     server,
     service,
     database,
+    events,
     metrics,
     async close() {
       clearInterval(purgeTimer);
       await server.close();
+      // After the last request, so its events are relayed; before the database they need.
+      await events?.stop();
       await database.close();
     },
   };

@@ -23,6 +23,11 @@ const schema = z.object({
   DATA_DIR: z.string().min(1).default('./.data'),
   EMBEDDED_PG_PORT: integer(1, 65_535).default(54_329),
   DB_POOL_SIZE: integer(1, 1000).default(10),
+  // Set, events leave through the outbox to Kafka and `pnpm start:worker` handles them; unset, this
+  // process relays them straight to the audit and token-cleanup handlers (the embedded mode).
+  KAFKA_BROKERS: z.string().optional(),
+  OUTBOX_POLL_INTERVAL_MS: integer(10, 60_000).default(250),
+  TOKEN_CLEANUP_INTERVAL_MS: integer(100, 86_400_000).default(60_000),
   TOKEN_EXPIRED_AFTER_SECONDS: integer(1, 10 * 365 * 86_400).default(86_400),
   TOKEN_LIMIT_PER_USER: integer(1, 10_000).optional(),
   SCRYPT_LOG_N: integer(10, 22).default(15),

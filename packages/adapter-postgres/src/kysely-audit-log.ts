@@ -31,10 +31,10 @@ export class KyselyAuditLog implements AuditLog {
     return (result.numInsertedOrUpdatedRows ?? 0n) > 0n;
   }
 
-  /** The newest `limit` events of the user or the email, returned oldest first. */
-  async listFor(subject: AuditSubject, limit: number): Promise<DomainEvent[]> {
-    if (limit <= 0) return [];
-    const rows = await this.db
+  /** The events of the user or the email, oldest first; with `limit`, the newest that many. */
+  async listFor(subject: AuditSubject, limit?: number): Promise<DomainEvent[]> {
+    if (limit !== undefined && limit <= 0) return [];
+    let query = this.db
       .selectFrom('audit_log')
       .select(['seq', 'payload'])
       .where((eb) => {
@@ -43,9 +43,9 @@ export class KyselyAuditLog implements AuditLog {
         return subject.userId === null ? byEmail : eb.or([eb('user_id', '=', subject.userId), byEmail]);
       })
       .orderBy('occurred_at', 'desc')
-      .orderBy('seq', 'desc')
-      .limit(limit)
-      .execute();
+      .orderBy('seq', 'desc');
+    if (limit !== undefined) query = query.limit(limit);
+    const rows = await query.execute();
     return rows.reverse().map((row) => fromOutboxPayload(row.payload));
   }
 }

@@ -14,8 +14,8 @@ export class InMemoryAuditLog implements AuditLog {
     return true;
   }
 
-  /** The newest `limit` events of the user or the email, oldest first. */
-  async listFor(subject: AuditSubject, limit: number): Promise<DomainEvent[]> {
+  /** The events of the user or the email, oldest first; with `limit`, the newest that many. */
+  async listFor(subject: AuditSubject, limit?: number): Promise<DomainEvent[]> {
     const matches = this.events
       .map((event, arrival) => ({ event, arrival }))
       .filter(({ event }) => {
@@ -24,6 +24,7 @@ export class InMemoryAuditLog implements AuditLog {
       })
       .sort((a, b) => a.event.occurredAt.getTime() - b.event.occurredAt.getTime() || a.arrival - b.arrival)
       .map(({ event }) => event);
+    if (limit === undefined) return matches;
     return limit <= 0 ? [] : matches.slice(-limit);
   }
 }

@@ -12,6 +12,6 @@ export interface AuditSubject {
 export interface AuditLog {
   /** Stores the event unless one with its id is already stored; true when this call stored it. */
   append(event: DomainEvent): Promise<boolean>;
-  /** The newest `limit` events of the subject (by user id, or by the email they carry), oldest first. */
-  listFor(subject: AuditSubject, limit: number): Promise<DomainEvent[]>;
+  /** The subject's events (by user id, or by the email they carry), oldest first; with `limit`, only the newest that many. */
+  listFor(subject: AuditSubject, limit?: number): Promise<DomainEvent[]>;
 }

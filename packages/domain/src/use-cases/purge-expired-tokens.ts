@@ -7,7 +7,8 @@ import { anonymousContext } from '../events.js';
  * `tokens.purged` event per affected user. Returns how many tokens were deleted in all.
  */
 export const purgeExpiredTokens =
-  (deps: AuthDependencies) =>
+  // Only what it uses, so a worker can run it without a password hasher or token secrets.
+  (deps: Pick<AuthDependencies, 'unitOfWork' | 'clock' | 'ids'>) =>
   async (batchSize: number, maxBatches = Number.POSITIVE_INFINITY): Promise<number> => {
     let total = 0;
     for (let batch = 0; batch < maxBatches; batch++) {
