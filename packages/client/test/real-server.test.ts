@@ -1,0 +1,44 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApi, type TestApi } from '../../../apps/api/test/support.js';
+import { createAuthClient, createTrpcClient, trpcErrorBody } from '../src/index.js';
+
+let api: TestApi;
+beforeAll(async () => {
+  api = await startTestApi();
+});
+afterAll(async () => {
+  await api?.stop();
+});
+
+const jane = { first_name: 'Jane', last_name: 'Roe', email: 'jane.roe@example.com', password1: 'Password123', password2: 'Password123' };
+
+describe('against the real API', () => {
+  it('registers, logs in, reads me and logs out over REST', async () => {
+    const client = createAuthClient({ baseUrl: api.baseUrl });
+    const registered = await client.register(jane);
+    expect(registered).toEqual({ ok: true, status: 201, data: { id: expect.any(Number), first_name: 'Jane', last_name: 'Roe', email: jane.email } });
+    const again = await client.register({ ...jane, password2: 'Password124' });
+    expect(again.ok || again.error).toEqual({
+      kind: 'fields',
+      status: 400,
+      fields: { email: ['A user with this email already exists.'], password2: ['The two password fields did not match.'] },
+    });
+    expect((await client.login({ email: jane.email, password: jane.password1 })).ok).toBe(true);
+    expect(await client.me()).toMatchObject({ ok: true, data: { email: jane.email } });
+    expect(await client.logout()).toEqual({ ok: true, status: 200, data: { detail: 'Successfully logged out.' } });
+    const me = await client.me();
+    expect(me.ok || me.error).toEqual({ kind: 'detail', status: 401, detail: 'Authentication credentials were not provided.' });
+  });
+
+  it('calls the same use cases through the typed tRPC client', async () => {
+    let token: string | undefined;
+    const trpc = createTrpcClient({ baseUrl: api.baseUrl, token: () => token });
+    token = (await trpc.auth.login.mutate({ email: jane.email, password: jane.password1 })).key;
+    const me = await trpc.auth.me.query();
+    expect(me).toEqual({ id: expect.any(Number), first_name: 'Jane', last_name: 'Roe', email: jane.email });
+    const failure = await trpc.auth.register.mutate({ ...jane, password1: 'short', password2: 'short' }).catch((error: unknown) => error);
+    expect(trpcErrorBody(failure)).toMatchObject({ email: ['A user with this email already exists.'], password1: expect.any(Array) });
+    await trpc.auth.logout.mutate();
+    expect(trpcErrorBody(await trpc.auth.me.query().catch((error: unknown) => error))).toEqual({ detail: 'Invalid token.' });
+  });
+});
