@@ -10,7 +10,7 @@ import { installHttpMetrics } from '../observability/http-metrics.js';
 import type { ApiMetrics } from '../observability/api-metrics.js';
 import { checkReadiness, type ReadinessCheck } from '../observability/readiness.js';
 import { registerApiDocs } from './api-docs.js';
-import { errorHandler } from './error-handler.js';
+import { clientErrorHandler, errorHandler } from './error-handler.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { registerRestRoutes, restResources } from './rest-routes.js';
 import { requestContext } from './request-context.js';
@@ -65,6 +65,7 @@ export function buildHttpServer(endpoints: AuthEndpoints, options: HttpServerOpt
     logger: options.logger,
     exposeHeadRoutes: false,
     return503OnClosing: true,
+    clientErrorHandler,
     requestIdHeader: false,
     // A caller's request id is kept when it is sane, so logs and events can be joined across services.
     genReqId: (request) => {
