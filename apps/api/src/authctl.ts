@@ -1,7 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { createPostgresAdapters, KyselyAuditLog } from '@authsvc/adapter-postgres';
 import { listAuditEvents, type DomainEvent } from '@authsvc/domain';
-import { loadConfig } from './config.js';
+import { loadConfig, loadDotEnv } from './config.js';
 import { openDatabase } from './database.js';
 
 const usage = `usage: authctl <command>
@@ -82,11 +82,17 @@ export async function runAuthctl(
 
 // Run only as the CLI's entry point, so tests can import runAuthctl.
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  runAuthctl(process.argv.slice(2), (line) => console.log(line)).then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      console.error(error instanceof Error ? error.message : error);
-      process.exit(1);
-    },
-  );
+  // In the chain, so a missing ENV_FILE is reported like any other configuration error.
+  Promise.resolve()
+    .then(() => {
+      loadDotEnv();
+      return runAuthctl(process.argv.slice(2), (line) => console.log(line));
+    })
+    .then(
+      (code) => process.exit(code),
+      (error: unknown) => {
+        console.error(error instanceof Error ? error.message : error);
+        process.exit(1);
+      },
+    );
 }

@@ -1,7 +1,12 @@
 import type { LockoutSettings, RateLimit, ThrottleSettings } from '@authsvc/domain';
+import { existsSync } from 'node:fs';
 import { z } from 'zod';
 
-const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+/** An integer in a range; every way of missing it says the same thing, so the error reads as what to set. */
+const integer = (min: number, max: number) => {
+  const error = `an integer from ${min} to ${max}`;
+  return z.coerce.number({ error }).int({ error }).min(min, { error }).max(max, { error });
+};
 const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 // DRF's rate syntax: `10/min` is ten per minute; only the period's first letter counts (s, m, h, d).
@@ -60,8 +65,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
   const parsed = schema.safeParse(present);
   if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-  throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  throw new ConfigError(describeProblems(parsed.error.issues));
+}
+
+/**
+ * One message for every faulty variable: its name and what it should hold. Values are not
+ * repeated, as one of them may be a secret (a password in DATABASE_URL).
+ */
+export function describeProblems(issues: readonly { readonly path: readonly PropertyKey[]; readonly message: string }[]): string {
+  const problems = issues.map(({ path, message }) => {
+    // Our own messages name what is expected ("an integer from 1 to 10"); zod's state the fault.
+    const expectation = /^[a-z]/.test(message) ? `expected ${message}` : message;
+    return `${path.map(String).join('.')}: ${expectation}`;
+  });
+  return `Invalid configuration (environment variables; see the README's Configuration table):\n  ${problems.join('\n  ')}`;
+}
+
+/**
+ * Loads `ENV_FILE` (default `./.env`) into `process.env` when the file exists, for local use.
+ * Variables already set in the environment win over the file, so a deployment's settings hold.
+ */
+export function loadDotEnv(env: NodeJS.ProcessEnv = process.env): void {
+  const file = env.ENV_FILE ?? '.env';
+  if (existsSync(file)) process.loadEnvFile(file);
+  else if (env.ENV_FILE !== undefined) throw new ConfigError(`ENV_FILE: expected a readable file (${file} does not exist)`);
 }
 
 /**

@@ -1,8 +1,9 @@
 import { createApiApp } from './composition-root.js';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, loadDotEnv } from './config.js';
 
 /** Starts the API and stops it cleanly on SIGTERM or SIGINT. */
 async function main(): Promise<void> {
+  loadDotEnv();
   const config = loadConfig();
   const app = await createApiApp(config);
   const address = await app.server.listen({ host: config.HOST, port: config.PORT });
