@@ -42,6 +42,8 @@ const schema = z.object({
   TRUST_PROXY: z.string().default('false'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SHUTDOWN_TIMEOUT_MS: integer(0, 600_000).default(10_000),
+  // Processes serving HTTP on one port (node:cluster); 1 serves from this process alone.
+  WEB_CONCURRENCY: integer(1, 256).default(1),
   LOGIN_RATE: rate.prefault('20/min'),
   REGISTRATION_RATE: rate.prefault('10/min'),
   LOGIN_FAILURES_BEFORE_LOCKOUT: integer(0, 1000).default(5),

@@ -1,3 +1,5 @@
+import cluster from 'node:cluster';
+import { runClusterPrimary } from './cluster.js';
 import { createApiApp } from './composition-root.js';
 import { ConfigError, loadConfig, loadDotEnv } from './config.js';
 
@@ -5,6 +7,7 @@ import { ConfigError, loadConfig, loadDotEnv } from './config.js';
 async function main(): Promise<void> {
   loadDotEnv();
   const config = loadConfig();
+  if (config.WEB_CONCURRENCY > 1 && cluster.isPrimary) return runClusterPrimary(config);
   const app = await createApiApp(config);
   const address = await app.server.listen({ host: config.HOST, port: config.PORT });
   app.server.log.info(`authsvc listening on ${address}`);

@@ -1,0 +1,52 @@
+import cluster, { type Worker } from 'node:cluster';
+import type { ApiConfig } from './config.js';
+import { openDatabase } from './database.js';
+
+/**
+ * The primary of a WEB_CONCURRENCY > 1 deployment: it opens the database once (starting the
+ * embedded server and migrating, so workers never race to), then forks that many workers, each
+ * a full API sharing the port through node:cluster and told the database's URL. A worker that
+ * dies is replaced. On SIGTERM/SIGINT workers drain first; the embedded database stops last.
+ *
+ * Why processes: one Node process runs JavaScript on one core, and the per-request work of the
+ * authenticated read (HTTP parsing, query building, pg protocol) is JavaScript.
+ * UV_THREADPOOL_SIZE, when set, reaches the workers through their environment, which is the only
+ * way to size libuv's pool (where scrypt runs) before any of their modules load.
+ */
+export async function runClusterPrimary(config: ApiConfig): Promise<void> {
+  const database = await openDatabase(config, 'authsvc-api-primary');
+  // The primary serves nothing; its pool's idle connection closes by itself after 30 s.
+  const env = { DATABASE_URL: database.url };
+  let stopping = false;
+  const fork = (): Worker => cluster.fork(env);
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) return;
+    console.error(`authsvc worker ${worker.process.pid} exited (${signal ?? code}); starting another`);
+    fork();
+  });
+  for (let i = 0; i < config.WEB_CONCURRENCY; i++) fork();
+
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined);
+    const exited = workers.map((w) => new Promise<void>((resolve) => (w.isDead() ? resolve() : w.once('exit', () => resolve()))));
+    for (const worker of workers) worker.process.kill('SIGTERM');
+    // Each worker forces its own exit after SHUTDOWN_TIMEOUT_MS; this is the backstop.
+    const deadline = setTimeout(() => process.exit(1), config.SHUTDOWN_TIMEOUT_MS + 5_000);
+    deadline.unref();
+    void Promise.all(exited)
+      .then(() => database.close())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          console.error('shutdown failed', error);
+          process.exit(1);
+        },
+      );
+  };
+  process.removeAllListeners('SIGTERM');
+  process.removeAllListeners('SIGINT');
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}

@@ -1,0 +1,31 @@
+/**
+ * Preloaded into the servers under test (`node --import <this file>`): samples event-loop delay
+ * with `monitorEventLoopDelay` and, on SIGUSR2, writes what it saw since the last signal to
+ * `$BENCH_PROBE_DIR/<pid>.json` and starts afresh. SIGUSR2 because Node keeps SIGUSR1 for its
+ * inspector. In a cluster every worker loads it too (`execArgv` is inherited).
+ */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+
+const dir = process.env.BENCH_PROBE_DIR;
+if (dir) {
+  // The histogram records the time between timer ticks, so an idle loop reads RESOLUTION_MS:
+  // the delay is what lies beyond it.
+  const RESOLUTION_MS = 2;
+  const histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
+  histogram.enable();
+  writeFileSync(path.join(dir, `${process.pid}.json`), JSON.stringify({ pid: process.pid, ready: true }));
+  process.on('SIGUSR2', () => {
+    const ms = (ns: number) => Math.max(0, ns / 1e6 - RESOLUTION_MS);
+    const report = {
+      pid: process.pid,
+      samples: histogram.count,
+      p50: ms(histogram.percentile(50)),
+      p99: ms(histogram.percentile(99)),
+      max: ms(histogram.max),
+    };
+    writeFileSync(path.join(dir, `${process.pid}.json`), JSON.stringify(report));
+    histogram.reset();
+  });
+}

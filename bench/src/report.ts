@@ -1,0 +1,112 @@
+import type { LoadResult } from './load.js';
+
+type Run = LoadResult & { rssBytes: number };
+
+/** Everything one bench run measured, per round. */
+export interface Measurements {
+  me: Record<string, Run[]>;
+  login: Record<string, Run[]>;
+  register: Record<string, Run[]>;
+  scrypt: Array<{ hashesPerSecond: number }>;
+  /** For each subject, per round: the ceiling measured around it (mean of the runs before and after). */
+  meCeilingFor: Record<string, number[]>;
+  loginCeilingFor: Record<string, number[]>;
+  registerCeilingFor: Record<string, number[]>;
+  storm: Array<{ logins: LoadResult; reads: LoadResult; eventLoop: { p50: number; p99: number; max: number }; rssBytes: number }>;
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length === 0 ? NaN : sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+const pick = (runs: Run[] | undefined, key: keyof LoadResult) => median((runs ?? []).map((r) => r[key]));
+/** Ratios are taken round by round (each against the ceiling measured around it), then the median. */
+const ratio = (a: number[], b: number[]) => median(a.map((x, i) => x / b[i]!));
+const rps = (runs: Run[] | undefined) => (runs ?? []).map((r) => r.rps);
+const peakMiB = (runs: Array<{ rssBytes: number }> | undefined) => Math.max(0, ...(runs ?? []).map((r) => r.rssBytes)) / 2 ** 20;
+
+/** The figures the README reports, from the rounds' medians. */
+export function summarise(m: Measurements) {
+  const scrypt = m.scrypt.map((s) => s.hashesPerSecond);
+  return {
+    read: {
+      authsvc: { rps: pick(m.me.authsvc, 'rps'), p50: pick(m.me.authsvc, 'p50'), p99: pick(m.me.authsvc, 'p99') },
+      ceiling: { rps: pick(m.me.ceiling, 'rps'), p50: pick(m.me.ceiling, 'p50'), p99: pick(m.me.ceiling, 'p99') },
+      betterAuth: { rps: pick(m.me.betterAuth, 'rps'), p50: pick(m.me.betterAuth, 'p50'), p99: pick(m.me.betterAuth, 'p99') },
+      ratioToCeiling: ratio(rps(m.me.authsvc), m.meCeilingFor.authsvc ?? []),
+      betterAuthRatioToCeiling: ratio(rps(m.me.betterAuth), m.meCeilingFor.betterAuth ?? []),
+      ratioToBetterAuth: ratio(rps(m.me.authsvc), rps(m.me.betterAuth)),
+      target: 0.6,
+    },
+    login: {
+      authsvc: { rps: pick(m.login.authsvc, 'rps'), p50: pick(m.login.authsvc, 'p50'), p99: pick(m.login.authsvc, 'p99') },
+      betterAuth: { rps: pick(m.login.betterAuth, 'rps'), p50: pick(m.login.betterAuth, 'p50'), p99: pick(m.login.betterAuth, 'p99') },
+      scryptCeiling: median(scrypt),
+      ratioToCeiling: ratio(rps(m.login.authsvc), m.loginCeilingFor.authsvc ?? []),
+      betterAuthRatioToCeiling: ratio(rps(m.login.betterAuth), m.loginCeilingFor.betterAuth ?? []),
+      ratioToBetterAuth: ratio(rps(m.login.authsvc), rps(m.login.betterAuth)),
+      target: 0.9,
+    },
+    register: {
+      authsvc: { rps: pick(m.register.authsvc, 'rps'), p50: pick(m.register.authsvc, 'p50'), p99: pick(m.register.authsvc, 'p99') },
+      betterAuth: { rps: pick(m.register.betterAuth, 'rps'), p50: pick(m.register.betterAuth, 'p50'), p99: pick(m.register.betterAuth, 'p99') },
+      scryptCeiling: median(scrypt),
+      ratioToCeiling: ratio(rps(m.register.authsvc), m.registerCeilingFor.authsvc ?? []),
+      betterAuthRatioToCeiling: ratio(rps(m.register.betterAuth), m.registerCeilingFor.betterAuth ?? []),
+      ratioToBetterAuth: ratio(rps(m.register.authsvc), rps(m.register.betterAuth)),
+      target: 0.9,
+    },
+    loginStorm: {
+      eventLoopDelayP99Ms: median(m.storm.map((s) => s.eventLoop.p99)),
+      eventLoopDelayMaxMs: Math.max(0, ...m.storm.map((s) => s.eventLoop.max)),
+      loginRps: median(m.storm.map((s) => s.logins.rps)),
+      readP99Ms: median(m.storm.map((s) => s.reads.p99)),
+      readRps: median(m.storm.map((s) => s.reads.rps)),
+      targetMs: 20,
+    },
+    peakRssMiB: {
+      authsvc: {
+        read: peakMiB(m.me.authsvc),
+        login: peakMiB(m.login.authsvc),
+        register: peakMiB(m.register.authsvc),
+        loginStorm: peakMiB(m.storm),
+      },
+      ceiling: { read: peakMiB(m.me.ceiling) },
+      betterAuth: { read: peakMiB(m.me.betterAuth), login: peakMiB(m.login.betterAuth), register: peakMiB(m.register.betterAuth) },
+    },
+    events: { status: 'pending: the outbox relay and Kafka worker have not landed yet' as string },
+  };
+}
+
+/** The summary of a run, as `summarise` returns it. */
+export type Summary = ReturnType<typeof summarise>;
+
+const f0 = (n: number) => (Number.isFinite(n) ? n.toFixed(0) : '-');
+const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '-');
+const pct = (n: number) => (Number.isFinite(n) ? `${(n * 100).toFixed(0)}%` : '-');
+const x = (n: number) => (Number.isFinite(n) ? `${n.toFixed(2)}x` : '-');
+const met = (ok: boolean) => (ok ? 'met' : 'MISSED');
+
+/** The table the README shows, as Markdown rows. */
+export function tableRows(s: Summary): string[] {
+  const rows = [
+    '| Figure | authsvc | Ceiling (same run) | authsvc / ceiling | Target | better-auth | authsvc / better-auth |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+    `| GET /api/users/me/ req/s | ${f0(s.read.authsvc.rps)} | ${f0(s.read.ceiling.rps)} (bare Fastify + pg) | ${pct(s.read.ratioToCeiling)} | >= 60% ${met(s.read.ratioToCeiling >= 0.6)} | ${f0(s.read.betterAuth.rps)} (${pct(s.read.betterAuthRatioToCeiling)}) | ${x(s.read.ratioToBetterAuth)} |`,
+    `| GET /api/users/me/ p50 / p99 ms | ${f1(s.read.authsvc.p50)} / ${f1(s.read.authsvc.p99)} | ${f1(s.read.ceiling.p50)} / ${f1(s.read.ceiling.p99)} | | | ${f1(s.read.betterAuth.p50)} / ${f1(s.read.betterAuth.p99)} | |`,
+    `| Login req/s | ${f1(s.login.authsvc.rps)} | ${f1(s.login.scryptCeiling)} (scrypt hashes/s) | ${pct(s.login.ratioToCeiling)} | >= 90% ${met(s.login.ratioToCeiling >= 0.9)} | ${f1(s.login.betterAuth.rps)} (${pct(s.login.betterAuthRatioToCeiling)}) | ${x(s.login.ratioToBetterAuth)} |`,
+    `| Registration req/s | ${f1(s.register.authsvc.rps)} | ${f1(s.register.scryptCeiling)} (scrypt hashes/s) | ${pct(s.register.ratioToCeiling)} | >= 90% ${met(s.register.ratioToCeiling >= 0.9)} | ${f1(s.register.betterAuth.rps)} (${pct(s.register.betterAuthRatioToCeiling)}) | ${x(s.register.ratioToBetterAuth)} |`,
+    `| Event-loop delay p99 in a login storm | ${f1(s.loginStorm.eventLoopDelayP99Ms)} ms (max ${f1(s.loginStorm.eventLoopDelayMaxMs)}) | | | < 20 ms ${met(s.loginStorm.eventLoopDelayP99Ms < 20)} | | |`,
+    `| GET /me/ p99 during the storm (200 req/s) | ${f1(s.loginStorm.readP99Ms)} ms | | | | | |`,
+    `| Peak RSS (read / login / register / storm) MiB | ${f0(s.peakRssMiB.authsvc.read)} / ${f0(s.peakRssMiB.authsvc.login)} / ${f0(s.peakRssMiB.authsvc.register)} / ${f0(s.peakRssMiB.authsvc.loginStorm)} | ${f0(s.peakRssMiB.ceiling.read)} (read) | | | ${f0(s.peakRssMiB.betterAuth.read)} / ${f0(s.peakRssMiB.betterAuth.login)} / ${f0(s.peakRssMiB.betterAuth.register)} / - | |`,
+    `| Outbox relay events/s, login-to-audit p99 | ${s.events.status} | | | | | |`,
+  ];
+  return rows;
+}
+
+/** Prints the table and the machine it ran on. */
+export function printTable(results: { machine: Record<string, unknown>; settings: Record<string, unknown>; summary: Summary }): void {
+  process.stdout.write(`\nmachine: ${JSON.stringify(results.machine)}\nsettings: ${JSON.stringify(results.settings)}\n\n`);
+  process.stdout.write(`${tableRows(results.summary).join('\n')}\n\n`);
+}

@@ -1,0 +1,317 @@
+/**
+ * `pnpm bench`: loads the production build of the API on a real PostgreSQL and reports every
+ * figure beside a ceiling measured in the same run on the same machine, with better-auth as a
+ * peer. Writes bench/results.json and bench/results.svg. Flags: --quick (a ~1 minute smoke run),
+ * --duration S, --reps N, --workers N. Env: DATABASE_URL (a server to use instead of an embedded
+ * one; the bench creates and drops its own databases there), SCRYPT_LOG_N, BENCH_LOG_LEVEL.
+ */
+import { mkdtempSync, chmodSync, readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { ScryptPasswordHasher } from '@authsvc/adapter-crypto';
+import { startEmbeddedPostgres, withDatabaseName, type EmbeddedPostgres } from '@authsvc/adapter-postgres';
+import pg from 'pg';
+import { renderChart } from './chart.js';
+import type { LoadResult, LoadSpec } from './load.js';
+import { freePort, processTree, runNodeJson, sampleRss, spawnNode, waitForHttp, type Spawned } from './processes.js';
+import { betterAuthSessions, PASSWORD, recreateDatabase, seedApi, seedBetterAuth } from './seed.js';
+import { summarise, printTable, type Measurements } from './report.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const benchDir = path.resolve(here, '..');
+const repoRoot = path.resolve(benchDir, '..');
+
+const { values: flags } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    duration: { type: 'string' },
+    reps: { type: 'string' },
+    workers: { type: 'string' },
+    // Runs one group only (read, login or storm), e.g. to profile the API under it.
+    only: { type: 'string' },
+  },
+});
+const quick = flags.quick!;
+const durationS = Number(flags.duration ?? (quick ? 2 : 8));
+const reps = Number(flags.reps ?? (quick ? 1 : 3));
+const cores = os.availableParallelism();
+const workers = Number(flags.workers ?? process.env.WEB_CONCURRENCY ?? cores);
+const runs = (group: 'read' | 'login' | 'storm') => flags.only === undefined || flags.only === group;
+const scryptLogN = Number(process.env.SCRYPT_LOG_N ?? 15);
+const users = quick ? 200 : 1000;
+
+const work = mkdtempSync(path.join(os.tmpdir(), 'authsvc-bench-'));
+// PostgreSQL runs as its own user when we are root: it must be able to reach its data folder.
+chmodSync(work, 0o755);
+const spawned: Spawned[] = [];
+let embedded: EmbeddedPostgres | undefined;
+
+const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
+
+async function cleanUp(): Promise<void> {
+  await Promise.all(spawned.map((s) => s.stop()));
+  await embedded?.stop();
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
+}
+
+/** Starts PostgreSQL (embedded unless DATABASE_URL is set) and returns a URL of its `postgres` database. */
+async function startDatabase(): Promise<string> {
+  if (process.env.DATABASE_URL) return withDatabaseName(process.env.DATABASE_URL, 'postgres');
+  embedded = await startEmbeddedPostgres({ dataDir: path.join(work, 'pg'), port: await freePort() });
+  return withDatabaseName(embedded.url, 'postgres');
+}
+
+const load = (spec: LoadSpec) => runNodeJson<LoadResult>(path.join(here, 'load.js'), JSON.stringify(spec));
+
+/** Runs one load against `server`, recording its peak RSS. */
+async function measure(server: Spawned, spec: LoadSpec): Promise<LoadResult & { rssBytes: number }> {
+  const rss = sampleRss(server.pid);
+  const result = await load(spec);
+  return { ...result, rssBytes: rss.stop() };
+}
+
+/** Asks every process of `server` (probe preloaded) for its event-loop delay since the last ask. */
+async function probeDelays(server: Spawned, dir: string): Promise<{ p50: number; p99: number; max: number }> {
+  const pids = processTree(server.pid);
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGUSR2');
+    } catch {}
+  }
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const reports = readdirSync(dir)
+    .map((f) => JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as { pid: number; samples?: number; p50: number; p99: number; max: number })
+    .filter((r) => pids.includes(r.pid) && (r.samples ?? 0) > 0);
+  // The worst process speaks for the service: a request landing there waits that long.
+  return {
+    p50: Math.max(0, ...reports.map((r) => r.p50)),
+    p99: Math.max(0, ...reports.map((r) => r.p99)),
+    max: Math.max(0, ...reports.map((r) => r.max)),
+  };
+}
+
+async function main(): Promise<void> {
+  log(`work folder ${work}; ${cores} cores, ${workers} server process(es) each, ${durationS}s x ${reps} per figure`);
+  const adminUrl = await startDatabase();
+  const apiDbUrl = withDatabaseName(adminUrl, 'bench_authsvc');
+  const baDbUrl = withDatabaseName(adminUrl, 'bench_better_auth');
+  await recreateDatabase(adminUrl, 'bench_authsvc');
+  await recreateDatabase(adminUrl, 'bench_better_auth');
+  const pgVersion = await (async () => {
+    const client = new pg.Client({ connectionString: adminUrl });
+    await client.connect();
+    const { rows } = await client.query<{ server_version: string }>('show server_version');
+    await client.end();
+    return rows[0]!.server_version;
+  })();
+
+  const probeDir = path.join(work, 'probe');
+  const { mkdirSync } = await import('node:fs');
+  mkdirSync(probeDir);
+  const probe = ['--import', path.join(here, 'probe.js')];
+  const [apiPort, ceilingPort, baPort] = [await freePort(), await freePort(), await freePort()];
+  const common = { WEB_CONCURRENCY: String(workers), SCRYPT_LOG_N: String(scryptLogN), NODE_ENV: 'production' };
+
+  const api = spawnNode(
+    'authsvc',
+    // BENCH_API_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, profiles the API under load.
+    [...probe, ...(process.env.BENCH_API_NODE_ARGS?.split(' ').filter(Boolean) ?? []), path.join(repoRoot, 'apps/api/dist/main.js')],
+    {
+      ...common,
+      DATABASE_URL: apiDbUrl,
+      PORT: String(apiPort),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+      BENCH_PROBE_DIR: probeDir,
+      // Per-IP throttling of login and registration would cap a load test from one address.
+      LOGIN_RATE: 'off',
+      REGISTRATION_RATE: 'off',
+    },
+    path.join(work, 'api.log'),
+  );
+  spawned.push(api);
+  await waitForHttp(`http://127.0.0.1:${apiPort}/healthz`, api);
+
+  const ceiling = spawnNode(
+    'ceiling',
+    [path.join(here, 'ceiling-server.js')],
+    { ...common, DATABASE_URL: apiDbUrl, PORT: String(ceilingPort), USERS: String(users) },
+    path.join(work, 'ceiling.log'),
+  );
+  const baProbeDir = path.join(work, 'probe-ba');
+  mkdirSync(baProbeDir);
+  const betterAuth = spawnNode(
+    'better-auth',
+    [...probe, path.join(here, 'better-auth-server.js')],
+    { ...common, DATABASE_URL: baDbUrl, PORT: String(baPort), BENCH_PROBE_DIR: baProbeDir },
+    path.join(work, 'better-auth.log'),
+  );
+  spawned.push(ceiling, betterAuth);
+  await waitForHttp(`http://127.0.0.1:${ceilingPort}/healthz`, ceiling);
+  await waitForHttp(`http://127.0.0.1:${baPort}/api/auth/ok`, betterAuth);
+
+  log('seeding');
+  const hasher = new ScryptPasswordHasher({ logN: scryptLogN, r: 8, p: 1 });
+  const passwordHash = await hasher.hash(PASSWORD);
+  const seeded = await seedApi(apiDbUrl, users, passwordHash);
+  const baEmails = await seedBetterAuth(baDbUrl, users, passwordHash);
+  const baBase = `http://127.0.0.1:${baPort}`;
+  const baCookies = await betterAuthSessions(baBase, baEmails.slice(0, quick ? 8 : 32));
+
+  const apiBase = `http://127.0.0.1:${apiPort}`;
+  const base = { durationS, method: 'GET' as const };
+  const meSpecs = {
+    ceiling: { ...base, url: `http://127.0.0.1:${ceilingPort}`, path: '/api/users/me/', connections: 32, variants: [{}] },
+    authsvc: {
+      ...base,
+      url: apiBase,
+      path: '/api/users/me/',
+      connections: 32,
+      variants: seeded.authorizations.map((authorization) => ({ headers: { authorization } })),
+    },
+    betterAuth: {
+      ...base,
+      url: baBase,
+      path: '/api/auth/get-session',
+      connections: 32,
+      variants: baCookies.map((cookie) => ({ headers: { cookie } })),
+    },
+  } satisfies Record<string, LoadSpec>;
+  const post = { durationS, method: 'POST' as const, connections: 16 };
+  const loginBody = (e: string) => JSON.stringify({ email: e, password: PASSWORD });
+  const loginSpecs = {
+    authsvc: { ...post, url: apiBase, path: '/api/users/login/', variants: seeded.emails.map((e) => ({ body: loginBody(e) })) },
+    betterAuth: {
+      ...post,
+      url: baBase,
+      path: '/api/auth/sign-in/email',
+      variants: baEmails.map((e) => ({ body: loginBody(e), headers: { origin: baBase } })),
+    },
+  } satisfies Record<string, LoadSpec>;
+  const registerSpecs = {
+    authsvc: {
+      ...post,
+      url: apiBase,
+      path: '/api/users/registration/',
+      variants: [
+        {
+          body: JSON.stringify({
+            first_name: 'Load',
+            last_name: 'Test',
+            email: 'reg-{n}@example.com',
+            password1: PASSWORD,
+            password2: PASSWORD,
+          }),
+        },
+      ],
+    },
+    betterAuth: {
+      ...post,
+      url: baBase,
+      path: '/api/auth/sign-up/email',
+      variants: [
+        { body: JSON.stringify({ name: 'Load Test', email: 'reg-{n}@example.com', password: PASSWORD }), headers: { origin: baBase } },
+      ],
+    },
+  } satisfies Record<string, LoadSpec>;
+
+  log('warming up');
+  const warm = Math.max(1, Math.round(durationS / 4));
+  await Promise.all([
+    load({ ...meSpecs.ceiling, durationS: warm }),
+    load({ ...meSpecs.authsvc, durationS: warm }),
+    load({ ...meSpecs.betterAuth, durationS: warm }),
+  ]);
+
+  const m: Measurements = { me: {}, login: {}, register: {}, scrypt: [], storm: [], meCeilingFor: {}, loginCeilingFor: {}, registerCeilingFor: {} };
+  const push = <T>(table: Record<string, T[]>, key: string, ...values: T[]) => (table[key] ??= []).push(...values);
+  const scryptCeiling = () =>
+    runNodeJson<{ hashesPerSecond: number }>(path.join(here, 'scrypt-ceiling.js'), undefined, {
+      SCRYPT_LOG_N: String(scryptLogN),
+      DURATION_S: String(durationS),
+      UV_THREADPOOL_SIZE: String(Math.max(4, cores)),
+    });
+  // Ceilings are measured right before and after each subject, and each subject is compared with
+  // the mean of the two: other work on a shared machine drifts over a run, and this follows it.
+  for (let rep = 1; rep <= reps; rep++) {
+    if (runs('read')) {
+      log(`round ${rep}/${reps}: authenticated read`);
+      const readCeilings = [await measure(ceiling, meSpecs.ceiling)];
+      push(m.me, 'authsvc', await measure(api, meSpecs.authsvc));
+      readCeilings.push(await measure(ceiling, meSpecs.ceiling));
+      push(m.me, 'betterAuth', await measure(betterAuth, meSpecs.betterAuth));
+      readCeilings.push(await measure(ceiling, meSpecs.ceiling));
+      push(m.me, 'ceiling', ...readCeilings);
+      push(m.meCeilingFor, 'authsvc', (readCeilings[0]!.rps + readCeilings[1]!.rps) / 2);
+      push(m.meCeilingFor, 'betterAuth', (readCeilings[1]!.rps + readCeilings[2]!.rps) / 2);
+    }
+
+    if (runs('login')) {
+      log(`round ${rep}/${reps}: scrypt ceiling, login, registration`);
+      const hashing = [await scryptCeiling()];
+      const subjects = [
+        [m.login, 'authsvc', api, loginSpecs.authsvc],
+        [m.login, 'betterAuth', betterAuth, loginSpecs.betterAuth],
+        [m.register, 'authsvc', api, registerSpecs.authsvc],
+        [m.register, 'betterAuth', betterAuth, registerSpecs.betterAuth],
+      ] as const;
+      for (const [table, name, server, spec] of subjects) {
+        push(table, name, await measure(server, spec));
+        hashing.push(await scryptCeiling());
+        const around = (hashing.at(-2)!.hashesPerSecond + hashing.at(-1)!.hashesPerSecond) / 2;
+        push(table === m.login ? m.loginCeilingFor : m.registerCeilingFor, name, around);
+      }
+      m.scrypt.push(...hashing);
+    }
+
+    if (runs('storm')) {
+      log(`round ${rep}/${reps}: login storm with reads beside it`);
+      await probeDelays(api, probeDir);
+      const rss = sampleRss(api.pid);
+      const [storm, reads] = await Promise.all([
+        load({ ...loginSpecs.authsvc, connections: 32 }),
+        load({ ...meSpecs.authsvc, connections: 4, overallRate: 200 }),
+      ]);
+      const delay = await probeDelays(api, probeDir);
+      m.storm.push({ logins: storm, reads, eventLoop: delay, rssBytes: rss.stop() });
+    }
+  }
+
+  const summary = summarise(m);
+  const results = {
+    when: new Date().toISOString(),
+    command: `pnpm bench${process.argv.slice(2).length ? ` ${process.argv.slice(2).join(' ')}` : ''}`,
+    machine: {
+      cores,
+      cpu: os.cpus()[0]?.model ?? 'unknown',
+      memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version,
+      postgres: pgVersion,
+      loadGenerator: 'autocannon (separate process, loopback)',
+    },
+    settings: { durationS, reps, workers, scryptLogN, users, logLevel: process.env.BENCH_LOG_LEVEL ?? 'warn' },
+    summary,
+    raw: m,
+  };
+  writeFileSync(path.join(benchDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(path.join(benchDir, 'results.svg'), renderChart(results));
+  printTable(results);
+  log(`wrote bench/results.json and bench/results.svg`);
+}
+
+try {
+  await main();
+} catch (error) {
+  log(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  process.exitCode = 1;
+} finally {
+  await cleanUp();
+  if (process.exitCode !== 1 && existsSync(work)) {
+    const { rmSync } = await import('node:fs');
+    rmSync(work, { recursive: true, force: true });
+  }
+}
