@@ -1,0 +1,133 @@
+import { randomIds, systemClock } from '@authsvc/adapter-crypto';
+import {
+  createKafkaEventPublisher,
+  runEventConsumer,
+  type EventConsumer,
+  type KafkaClientOptions,
+  type KafkaConsumerConfig,
+  type RetryBackoff,
+} from '@authsvc/adapter-kafka';
+import { KyselyAuditLog, KyselyOutboxQueue, KyselyUnitOfWork } from '@authsvc/adapter-postgres';
+import { purgeExpiredTokens, type Clock, type EventPublisher } from '@authsvc/domain';
+import { auditHandler, OutboxRelay, TokenCleanup, type DomainEventHandler } from '@authsvc/event-pipeline';
+import { pino, type Logger } from 'pino';
+import type { WorkerConfig } from './config.js';
+import { openWorkerDatabase, type WorkerDatabase } from './database.js';
+import { toDomainEvent } from './domain-event.js';
+
+/** Replacements for tests: a movable clock, quick Kafka timeouts, a publisher with an injected fault. */
+export interface WorkerOverrides {
+  readonly clock?: Clock;
+  /** Client tuning (log level, retries, timeouts); brokers and client id come from the configuration. */
+  readonly kafkaClientOptions?: Omit<KafkaClientOptions, 'brokers' | 'clientId'>;
+  /** Consumer group timeouts; the defaults suit a real cluster. */
+  readonly consumerConfig?: Omit<KafkaConsumerConfig, 'groupId'>;
+  /** Backoff between a consumer handler's retries. */
+  readonly consumerBackoff?: RetryBackoff;
+  /** Wraps the relay's Kafka publisher, e.g. to fail after publishing. */
+  readonly wrapPublisher?: (publisher: EventPublisher) => EventPublisher;
+  readonly logger?: Logger;
+}
+
+/** A running worker: the roles it was configured with, and how to stop it cleanly. */
+export interface Worker {
+  readonly database: WorkerDatabase;
+  /** The relay, when this process runs the `relay` role. */
+  readonly relay: OutboxRelay | null;
+  /** The token cleanup, when this process runs the `cleanup` role. */
+  readonly cleanup: TokenCleanup | null;
+  readonly logger: Logger;
+  /**
+   * Stops in the order that loses nothing: the relay after its batch in hand (unacknowledged rows
+   * stay in the outbox), then each consumer after its record in hand (committing what it processed
+   * and leaving its group), then the cleanup schedule, then the connections.
+   */
+  stop(): Promise<void>;
+}
+
+/**
+ * Wires and starts the worker by hand: the outbox relay to Kafka, the audit consumer and the
+ * token-cleanup consumer with its schedule, each only if its role is configured. `onFatal` is told
+ * when a consumer died for good (the process should exit and be restarted).
+ */
+export async function startWorker(
+  config: WorkerConfig,
+  overrides: WorkerOverrides = {},
+  onFatal: (error: Error) => void = () => undefined,
+): Promise<Worker> {
+  const logger = overrides.logger ?? pino({ level: config.LOG_LEVEL, base: { service: 'authsvc-worker' } });
+  const database = await openWorkerDatabase(config);
+  const clock = overrides.clock ?? systemClock;
+  const clientOptions = { logLevel: 'warn' as const, ...overrides.kafkaClientOptions, clientId: config.kafka.clientId };
+  const roles = new Set(config.WORKER_ROLES);
+  const consumers: EventConsumer[] = [];
+  let relay: OutboxRelay | null = null;
+  let cleanup: TokenCleanup | null = null;
+  const kafkaPublisher = roles.has('relay') ? createKafkaEventPublisher(config.kafka, clientOptions) : null;
+
+  const consume = async (groupId: string, handler: DomainEventHandler): Promise<void> => {
+    const consumer = await runEventConsumer({
+      ...clientOptions,
+      brokers: config.kafka.brokers,
+      groupId,
+      topic: config.kafka.topic,
+      dlqTopic: config.KAFKA_DLQ_TOPIC,
+      idempotent: config.kafka.idempotent,
+      maxAttempts: config.CONSUMER_MAX_ATTEMPTS,
+      backoff: overrides.consumerBackoff,
+      consumerConfig: overrides.consumerConfig,
+      handler: (message) => handler(toDomainEvent(message)),
+      onDeadLetter: (letter) => logger.error({ groupId, ...letter }, 'event dead-lettered'),
+      onCrash: (error, restarting) => {
+        logger.error({ groupId, err: error, restarting }, 'consumer crashed');
+        if (!restarting) onFatal(error);
+      },
+    });
+    consumers.push(consumer);
+  };
+
+  const stop = async (): Promise<void> => {
+    await relay?.stop();
+    await Promise.allSettled(consumers.map((consumer) => consumer.stop()));
+    await cleanup?.stop();
+    await kafkaPublisher?.disconnect();
+    await database.close();
+  };
+
+  try {
+    if (kafkaPublisher) {
+      relay = new OutboxRelay({
+        queue: new KyselyOutboxQueue(database.db),
+        publisher: overrides.wrapPublisher?.(kafkaPublisher) ?? kafkaPublisher,
+        batchSize: config.RELAY_BATCH_SIZE,
+        pollIntervalMs: config.RELAY_POLL_INTERVAL_MS,
+        onError: (error, retryInMs) => logger.warn({ err: error, retryInMs }, 'outbox relay: publish failed, will retry'),
+        onPublished: (count) => logger.debug({ count }, 'outbox relay: published'),
+      });
+      relay.start();
+    }
+    const joining: Promise<void>[] = [];
+    if (roles.has('audit')) joining.push(consume(config.AUDIT_GROUP_ID, auditHandler(new KyselyAuditLog(database.db))));
+    if (roles.has('cleanup')) {
+      cleanup = new TokenCleanup({
+        purge: purgeExpiredTokens({ unitOfWork: new KyselyUnitOfWork(database.db), clock, ids: randomIds }),
+        batchSize: config.TOKEN_CLEANUP_BATCH_SIZE,
+        maxBatches: config.TOKEN_CLEANUP_MAX_BATCHES,
+        intervalMs: config.TOKEN_CLEANUP_INTERVAL_MS,
+        onSwept: (purged, trigger) => logger.info({ purged, trigger }, 'expired tokens purged'),
+        onError: (error) => logger.error({ err: error }, 'token cleanup failed'),
+      });
+      cleanup.start();
+      joining.push(consume(config.CLEANUP_GROUP_ID, cleanup.handle));
+    }
+    // Both groups join at once: a join takes seconds, and they are independent.
+    const joined = await Promise.allSettled(joining);
+    const failed = joined.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+    if (failed) throw failed.reason;
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  logger.info({ roles: [...roles], topic: config.kafka.topic }, 'worker started');
+  return { database, relay, cleanup, logger, stop };
+}

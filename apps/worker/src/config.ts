@@ -1,0 +1,59 @@
+import { kafkaSettingsFromEnv, type KafkaSettings, DEFAULT_DLQ_TOPIC } from '@authsvc/adapter-kafka';
+import { z } from 'zod';
+
+const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+/** The jobs a worker process can run; each may be scaled by running more processes with it. */
+export const WORKER_ROLES = ['relay', 'audit', 'cleanup'] as const;
+
+/** One of the worker's jobs. */
+export type WorkerRole = (typeof WORKER_ROLES)[number];
+
+const roles = z
+  .string()
+  .transform((value) => value.split(',').map((role) => role.trim()).filter((role) => role !== ''))
+  .pipe(z.array(z.enum(WORKER_ROLES)).min(1));
+
+/** Every environment variable the worker reads besides the `KAFKA_*` ones, with its default; the README's table mirrors it. */
+const schema = z.object({
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// URL').optional(),
+  DATA_DIR: z.string().min(1).default('./.data'),
+  EMBEDDED_PG_PORT: integer(1, 65_535).default(54_329),
+  DB_POOL_SIZE: integer(1, 1000).default(5),
+  KAFKA_DLQ_TOPIC: z.string().min(1).default(DEFAULT_DLQ_TOPIC),
+  AUDIT_GROUP_ID: z.string().min(1).default('authsvc-audit'),
+  CLEANUP_GROUP_ID: z.string().min(1).default('authsvc-token-cleanup'),
+  WORKER_ROLES: roles.default([...WORKER_ROLES]),
+  RELAY_BATCH_SIZE: integer(1, 10_000).default(100),
+  RELAY_POLL_INTERVAL_MS: integer(10, 60_000).default(250),
+  CONSUMER_MAX_ATTEMPTS: integer(1, 100).default(5),
+  TOKEN_CLEANUP_INTERVAL_MS: integer(100, 86_400_000).default(60_000),
+  TOKEN_CLEANUP_BATCH_SIZE: integer(1, 100_000).default(500),
+  TOKEN_CLEANUP_MAX_BATCHES: integer(1, 10_000).default(20),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SHUTDOWN_TIMEOUT_MS: integer(0, 600_000).default(30_000),
+});
+
+/** The worker's configuration, validated: its own settings and the Kafka ones. */
+export type WorkerConfig = z.output<typeof schema> & { readonly kafka: KafkaSettings };
+
+/** Raised when the environment is invalid; its message names each faulty variable. */
+export class WorkerConfigError extends Error {
+  override readonly name = 'WorkerConfigError';
+}
+
+/** Reads and validates the configuration; `KAFKA_BROKERS` is required, since the worker exists to talk to Kafka. */
+export function loadWorkerConfig(env: Readonly<Record<string, string | undefined>> = process.env): WorkerConfig {
+  // An empty variable means "not set", as in most shells' `VAR= command`.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = schema.safeParse(present);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new WorkerConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  try {
+    return { ...parsed.data, kafka: kafkaSettingsFromEnv(env) };
+  } catch (error) {
+    throw new WorkerConfigError(`Invalid configuration:\n  ${error instanceof Error ? error.message : String(error)}`);
+  }
+}

@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { loadWorkerConfig, WorkerConfigError } from '../src/config.js';
+
+describe('loadWorkerConfig', () => {
+  it('needs KAFKA_BROKERS and defaults the rest', () => {
+    expect(() => loadWorkerConfig({})).toThrow(WorkerConfigError);
+    const config = loadWorkerConfig({ KAFKA_BROKERS: '127.0.0.1:9092' });
+    expect(config).toMatchObject({
+      kafka: { brokers: ['127.0.0.1:9092'], topic: 'auth.events', idempotent: true },
+      KAFKA_DLQ_TOPIC: 'auth.events.dlq',
+      WORKER_ROLES: ['relay', 'audit', 'cleanup'],
+      AUDIT_GROUP_ID: 'authsvc-audit',
+      CLEANUP_GROUP_ID: 'authsvc-token-cleanup',
+    });
+  });
+
+  it('runs only the roles asked for, and names a bad one', () => {
+    expect(loadWorkerConfig({ KAFKA_BROKERS: 'k:9092', WORKER_ROLES: ' audit , cleanup' }).WORKER_ROLES).toEqual(['audit', 'cleanup']);
+    expect(() => loadWorkerConfig({ KAFKA_BROKERS: 'k:9092', WORKER_ROLES: 'relay,mailer' })).toThrow(/WORKER_ROLES/);
+  });
+});

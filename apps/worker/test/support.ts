@@ -1,0 +1,143 @@
+import { createKafkaClient, type KafkaConsumerLike, type KafkaIncomingMessage } from '@authsvc/adapter-kafka';
+import { startMockKafka, testClientOptions, testConsumerConfig, uniqueName, type MockKafka } from '@authsvc/adapter-kafka/testing';
+import { createTestDatabase, type TestDatabase } from '@authsvc/adapter-postgres/testing';
+import { createApiApp, loadConfig, type ApiApp } from '@authsvc/api';
+import { ManualClock } from '@authsvc/testing';
+import { startWorker, type Worker } from '../src/composition-root.js';
+import { loadWorkerConfig } from '../src/config.js';
+
+/** Resolves when `predicate` holds, polling; rejects naming `what` after `timeoutMs`. */
+export async function eventually(predicate: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await predicate())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** A record as the recorder saw it, with its topic and partition. */
+export interface RecordedMessage extends KafkaIncomingMessage {
+  readonly topic: string;
+  readonly partition: number;
+}
+
+/** Every record of some topics, read raw from the beginning by one consumer, to check what went over the wire. */
+export interface TopicRecorder {
+  readonly records: RecordedMessage[];
+  /** The records of one topic, in arrival order (per partition, offset order). */
+  of(topic: string): RecordedMessage[];
+  stop(): Promise<void>;
+}
+
+/** Starts one raw consumer for the file, so its group join (seconds on the mock) is paid once. */
+export async function startTopicRecorder(brokers: readonly string[], topics: string[]): Promise<TopicRecorder> {
+  const consumer: KafkaConsumerLike = createKafkaClient({ ...testClientOptions, brokers }).consumer({
+    ...testConsumerConfig,
+    groupId: uniqueName('recorder'),
+  });
+  const records: RecordedMessage[] = [];
+  await consumer.connect();
+  await consumer.subscribe({ topics, fromBeginning: true });
+  await consumer.run({
+    eachBatch: async ({ batch }) => {
+      for (const message of batch.messages) records.push({ ...message, topic: batch.topic, partition: batch.partition });
+    },
+  });
+  return { records, of: (topic) => records.filter((record) => record.topic === topic), stop: () => consumer.disconnect() };
+}
+
+/** A response as the tests look at it. */
+export interface TestResponse {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+/** Everything one test file runs against: a broker, a database, the real API writing the outbox, and the clock they share. */
+export interface Harness {
+  readonly kafka: MockKafka;
+  readonly database: TestDatabase;
+  readonly clock: ManualClock;
+  readonly topic: string;
+  readonly dlqTopic: string;
+  readonly api: ApiApp;
+  /** Sends a JSON request to the API over loopback HTTP. */
+  request(method: string, path: string, body?: unknown, token?: string): Promise<TestResponse>;
+  /** Starts a worker on this harness's broker, topics and database; `env` overrides its configuration. */
+  startWorker(env?: Record<string, string>): Promise<Worker>;
+  stop(): Promise<void>;
+}
+
+/** Starts the mock broker (or uses KAFKA_BROKERS), a fresh database, and the API in its Kafka mode. */
+export async function startHarness(): Promise<Harness> {
+  const [kafka, database] = await Promise.all([startMockKafka(), createTestDatabase()]);
+  const clock = new ManualClock(new Date());
+  const topic = uniqueName('auth.events');
+  const dlqTopic = `${topic}.dlq`;
+  const api = await createApiApp(
+    loadConfig({
+      DATABASE_URL: database.url,
+      KAFKA_BROKERS: kafka.brokers.join(','),
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      SCRYPT_LOG_N: '10',
+      // These tests log in far more often than a person would; the throttles have their own tests.
+      LOGIN_RATE: 'off',
+      REGISTRATION_RATE: 'off',
+      LOGIN_FAILURES_BEFORE_LOCKOUT: '0',
+    }),
+    { clock },
+  );
+  const address = await api.server.listen({ host: '127.0.0.1', port: 0 });
+  const workers: Worker[] = [];
+
+  return {
+    kafka,
+    database,
+    clock,
+    topic,
+    dlqTopic,
+    api,
+    async request(method, path, body, token) {
+      const headers: Record<string, string> = {};
+      if (body !== undefined) headers['content-type'] = 'application/json';
+      if (token !== undefined) headers['authorization'] = `Token ${token}`;
+      const response = await fetch(`${address}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      const text = await response.text();
+      return { status: response.status, body: text ? (JSON.parse(text) as unknown) : null };
+    },
+    async startWorker(env = {}) {
+      const config = loadWorkerConfig({
+        DATABASE_URL: database.url,
+        KAFKA_BROKERS: kafka.brokers.join(','),
+        KAFKA_IDEMPOTENT: String(kafka.idempotent),
+        KAFKA_TOPIC: topic,
+        KAFKA_DLQ_TOPIC: dlqTopic,
+        AUDIT_GROUP_ID: uniqueName('audit'),
+        CLEANUP_GROUP_ID: uniqueName('cleanup'),
+        RELAY_POLL_INTERVAL_MS: '20',
+        LOG_LEVEL: process.env['WORKER_TEST_LOG_LEVEL'] ?? 'silent',
+        ...env,
+      });
+      const worker = await startWorker(config, {
+        clock,
+        kafkaClientOptions: testClientOptions,
+        consumerConfig: testConsumerConfig,
+        consumerBackoff: { initialMs: 20, maxMs: 100 },
+      });
+      workers.push(worker);
+      return worker;
+    },
+    async stop() {
+      kafka.resume();
+      await Promise.allSettled(workers.map((worker) => worker.stop()));
+      await api.close();
+      await database.drop();
+      await kafka.stop();
+    },
+  };
+}
+
+/** An account to register, unique per call. */
+export function someone(name: string): { first_name: string; last_name: string; email: string; password1: string; password2: string } {
+  return { first_name: name, last_name: 'Test', email: `${name.toLowerCase()}@example.com`, password1: 'Password123', password2: 'Password123' };
+}
