@@ -51,10 +51,12 @@ const schema = z.object({
   LOGIN_LOCKOUT_MAX_SECONDS: integer(1, 86_400).default(300),
   LOGIN_FAILURE_WINDOW_SECONDS: integer(1, 7 * 86_400).default(3_600),
   CORS_ORIGINS: z.string().optional(),
+  REQUEST_DEADLINE_MS: integer(100, 600_000).default(10_000),
 });
 
 /** The API's configuration, validated. */
 export type ApiConfig = z.output<typeof schema>;
+
 
 /** Raised when the environment is invalid; its message names each faulty variable. */
 export class ConfigError extends Error {

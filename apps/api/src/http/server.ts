@@ -26,6 +26,8 @@ export interface HttpServerOptions {
   readonly metrics: ApiMetrics;
   /** Browser origins allowed to call the API; empty leaves CORS off (no CORS headers at all). */
   readonly corsOrigins: readonly string[];
+  /** A REST request not answered by then gets a 503 instead of hanging (a frozen database). */
+  readonly requestDeadlineMs: number;
 }
 
 /** A route as registered, for checking that the API description covers every one. */
@@ -128,7 +130,7 @@ export function buildHttpServer(endpoints: AuthEndpoints, options: HttpServerOpt
   });
   server.register(async (docs) => registerApiDocs(docs, buildOpenApiDocument(resources, version)));
 
-  server.register(async (rest) => registerRestRoutes(rest, resources));
+  server.register(async (rest) => registerRestRoutes(rest, resources, options.requestDeadlineMs));
   server.register(fastifyTRPCPlugin, {
     prefix: '/trpc',
     trpcOptions: {
