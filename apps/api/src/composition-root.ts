@@ -83,6 +83,11 @@ export async function createApiApp(config: ApiConfig, overrides: ApiOverrides = 
         pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS,
         cleanupIntervalMs: config.TOKEN_CLEANUP_INTERVAL_MS,
         onRelayError: (error, retryInMs) => server.log.warn({ err: error, retryInMs }, 'outbox relay failed, will retry'),
+        onPublished: (batch) => {
+          for (const event of batch) metrics.pipeline.relayPublished.inc({ type: event.type });
+          const oldest = batch[0];
+          if (oldest) metrics.pipeline.relayLagSeconds.set((deps.clock.now().getTime() - oldest.occurredAt.getTime()) / 1000);
+        },
         onDeadLetter: (letter) =>
           server.log.error({ err: letter.error, handler: letter.handler, event: letter.event }, 'event dead-lettered'),
         onSwept: (purged, trigger) => server.log.info({ purged, trigger }, 'expired tokens purged'),

@@ -46,6 +46,8 @@ describe('embedded mode (no KAFKA_BROKERS): events reach the audit log in-proces
     expect((await audit(api, johnDoe.email, '--limit', '2')).map(typeOf)).toEqual(['user.logged_in', 'token.expired']);
     const outbox = await api.app.database.db.selectFrom('outbox').select('id').execute();
     expect(outbox).toEqual([]);
+    const metrics = await (await fetch(`${api.baseUrl}/metrics`)).text();
+    expect(metrics).toMatch(/authsvc_relay_published_total\{type="user.logged_in"\} 2/);
   });
 
   it('lists failed logins for an address with no account, and says when there is nothing', async () => {

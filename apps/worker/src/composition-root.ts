@@ -102,7 +102,7 @@ export async function startWorker(
         batchSize: config.RELAY_BATCH_SIZE,
         pollIntervalMs: config.RELAY_POLL_INTERVAL_MS,
         onError: (error, retryInMs) => logger.warn({ err: error, retryInMs }, 'outbox relay: publish failed, will retry'),
-        onPublished: (count) => logger.debug({ count }, 'outbox relay: published'),
+        onPublished: (events) => logger.debug({ count: events.length }, 'outbox relay: published'),
       });
       relay.start();
     }

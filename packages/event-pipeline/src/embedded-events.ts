@@ -1,4 +1,4 @@
-import type { AuditLog, OutboxQueue } from '@authsvc/domain';
+import type { AuditLog, DomainEvent, OutboxQueue } from '@authsvc/domain';
 import { auditHandler } from './audit-handler.js';
 import { InProcessEventDispatcher, type DomainEventHandler, type InProcessDeadLetter } from './in-process-dispatcher.js';
 import { OutboxRelay } from './outbox-relay.js';
@@ -20,6 +20,8 @@ export interface EmbeddedEventsOptions {
   readonly onRelayError?: (error: unknown, retryInMs: number) => void;
   /** Told of an event a handler still failed on after its retries. */
   readonly onDeadLetter?: (letter: InProcessDeadLetter) => void;
+  /** Told of every batch relayed to the handlers, for metrics. */
+  readonly onPublished?: (events: readonly DomainEvent[]) => void;
   /** Told of sweeps that deleted tokens. */
   readonly onSwept?: (purged: number, trigger: SweepTrigger) => void;
 }
@@ -55,6 +57,7 @@ export function startEmbeddedEvents(options: EmbeddedEventsOptions): EmbeddedEve
     publisher: dispatcher,
     pollIntervalMs: options.pollIntervalMs,
     onError: options.onRelayError,
+    onPublished: options.onPublished,
   });
   relay.start();
   cleanup.start();

@@ -1,4 +1,4 @@
-import type { EventPublisher, OutboxBatchOutcome, OutboxQueue } from '@authsvc/domain';
+import type { DomainEvent, EventPublisher, OutboxBatchOutcome, OutboxQueue } from '@authsvc/domain';
 import { AbortableWait, backoffDelay } from './abortable-wait.js';
 
 /** Options of {@link OutboxRelay}. */
@@ -16,8 +16,8 @@ export interface OutboxRelayOptions {
   readonly maxBackoffMs?: number;
   /** Told of every failed batch (the broker unreachable, the database down) and how long until the retry. */
   readonly onError?: (error: unknown, retryInMs: number) => void;
-  /** Told of every batch published, for logs and metrics. */
-  readonly onPublished?: (count: number) => void;
+  /** Told of every batch the publisher accepted, for logs and metrics (before its rows are deleted). */
+  readonly onPublished?: (events: readonly DomainEvent[]) => void;
 }
 
 /**
@@ -45,7 +45,10 @@ export class OutboxRelay {
 
   /** Publishes one batch, or stands by when another relay holds the lease. Throws what the publisher or the database threw. */
   runOnce(): Promise<OutboxBatchOutcome> {
-    return this.options.queue.deliverOldest(this.batchSize, (events) => this.options.publisher.publish(events));
+    return this.options.queue.deliverOldest(this.batchSize, async (events) => {
+      await this.options.publisher.publish(events);
+      this.options.onPublished?.(events);
+    });
   }
 
   /** Starts relaying in the background until `stop()`; calling it again does nothing. */
@@ -74,7 +77,6 @@ export class OutboxRelay {
       try {
         const outcome = await this.runOnce();
         failures = 0;
-        if (outcome.kind === 'published' && outcome.count > 0) this.options.onPublished?.(outcome.count);
         // A full batch means more are probably waiting: take the next at once.
         delay = outcome.kind === 'published' && outcome.count >= this.batchSize ? 0 : this.pollIntervalMs;
       } catch (error) {
