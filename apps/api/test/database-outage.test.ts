@@ -83,6 +83,15 @@ async function expectFastFailures(limitMs: number): Promise<number> {
   return Math.max(...answers.map((a) => a.ms));
 }
 
+/** tRPC says the same as REST while the database is stopped: 503, SERVICE_UNAVAILABLE. */
+async function expectTrpcUnavailable(): Promise<void> {
+  const answer = await call('POST', '/trpc/auth.login', { email: johnDoe.email, password: johnDoe.password1 });
+  expect(answer.status).toBe(503);
+  expect(answer.body).toMatchObject({
+    error: { data: { code: 'SERVICE_UNAVAILABLE', details: { detail: 'Service temporarily unavailable, try again later.' } } },
+  });
+}
+
 /** Waits until a login works again, and returns how long that took. */
 async function expectRecovery(): Promise<number> {
   const started = performance.now();
@@ -108,11 +117,14 @@ function postgresProcesses(): number[] {
   return [postmaster, ...children];
 }
 
+// The REST deadline covers a frozen database; tRPC calls (internal, with their own client
+// timeouts) get SERVICE_UNAVAILABLE when the database refuses, as in the first test.
 describe('PostgreSQL going away and coming back', () => {
   it('stopped: answers 503 fast, readyz not ready, healthz up; recovers by itself on restart', { timeout: 60_000 }, async () => {
     await postgres!.stop();
     postgres = null;
     const slowest = await expectFastFailures(3_000);
+    await expectTrpcUnavailable();
     await startPostgres();
     const recovery = await expectRecovery();
     console.info(`database stopped: slowest 503 in ${slowest.toFixed(0)} ms; recovered ${recovery.toFixed(0)} ms after restart`);

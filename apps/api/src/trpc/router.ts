@@ -1,8 +1,9 @@
-import type { LoginRequest, RegistrationRequest } from '@authsvc/contracts';
+import { messages, type LoginRequest, type RegistrationRequest } from '@authsvc/contracts';
 import type { RequestContext } from '@authsvc/domain';
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { AuthEndpoints, EdgeResult } from '../edge/auth-endpoints.js';
 import { rpcCodeFor, type ErrorBody } from '../edge/error-table.js';
+import { isUnavailable } from '../http/error-handler.js';
 
 /** What every procedure knows about its call. */
 export interface TrpcContext {
@@ -26,6 +27,16 @@ const t = initTRPC.context<TrpcContext>().create({
   },
 });
 
+/** Procedures whose unreachable database reads as SERVICE_UNAVAILABLE (503), as over REST, not a 500. */
+const procedure = t.procedure.use(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && isUnavailable(result.error.cause)) {
+    const body = { detail: messages.serviceUnavailable };
+    throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: body.detail, cause: new EdgeFailure(body) });
+  }
+  return result;
+});
+
 /**
  * Declares the input type for typed clients and passes the value through: the endpoint validates
  * it with the contract's schema, so both transports report the same field errors.
@@ -45,19 +56,19 @@ function unwrap<T>(result: EdgeResult<T>): T {
 /** The tRPC router: the REST contract's use cases, with the same field names. */
 export const appRouter = t.router({
   auth: t.router({
-    register: t.procedure
+    register: procedure
       .input(expects<RegistrationRequest>())
       .mutation(async ({ input, ctx }) => unwrap(await ctx.endpoints.register(input, ctx.request))),
-    login: t.procedure
+    login: procedure
       .input(expects<LoginRequest>())
       .mutation(async ({ input, ctx }) => unwrap(await ctx.endpoints.login(input, ctx.request))),
-    logout: t.procedure.mutation(async ({ ctx }) =>
+    logout: procedure.mutation(async ({ ctx }) =>
       unwrap(await ctx.endpoints.logout(ctx.authorization, ctx.request, { allTokens: false })),
     ),
-    logoutAll: t.procedure.mutation(async ({ ctx }) =>
+    logoutAll: procedure.mutation(async ({ ctx }) =>
       unwrap(await ctx.endpoints.logout(ctx.authorization, ctx.request, { allTokens: true })),
     ),
-    me: t.procedure.query(async ({ ctx }) => unwrap(await ctx.endpoints.me(ctx.authorization, ctx.request))),
+    me: procedure.query(async ({ ctx }) => unwrap(await ctx.endpoints.me(ctx.authorization, ctx.request))),
   }),
 });
 
