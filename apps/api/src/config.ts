@@ -57,6 +57,8 @@ const schema = z.object({
 /** The API's configuration, validated. */
 export type ApiConfig = z.output<typeof schema>;
 
+/** The name of every environment variable the API reads, for checking that the README documents each. */
+export const configVariables: readonly string[] = [...Object.keys(schema.shape), 'ENV_FILE'];
 
 /** Raised when the environment is invalid; its message names each faulty variable. */
 export class ConfigError extends Error {

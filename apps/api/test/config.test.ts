@@ -1,8 +1,8 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, loadDotEnv } from '../src/config.js';
+import { configVariables, ConfigError, loadConfig, loadDotEnv } from '../src/config.js';
 
 describe('loadConfig', () => {
   it('has a default for every variable', () => {
@@ -49,5 +49,16 @@ describe('loadDotEnv', () => {
   it('says so when a named ENV_FILE is missing, and needs no .env otherwise', () => {
     expect(() => loadDotEnv({ ENV_FILE: '/nonexistent/authsvc.env' })).toThrow(/ENV_FILE: expected a readable file/);
     expect(() => loadDotEnv({})).not.toThrow();
+  });
+});
+
+describe("the README's configuration table", () => {
+  it('has a row for every variable the API reads', async () => {
+    const readme = await readFile(new URL('../../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('## Configuration'));
+    const table = section.slice(0, section.indexOf('\n## '));
+    const rows = table.split('\n').filter((line) => line.startsWith('| `'));
+    const documented = new Set(rows.flatMap((row) => [...row.split(' | ')[0]!.matchAll(/`([A-Z0-9_]+)`/g)].map((match) => match[1]!)));
+    expect(configVariables.filter((name) => !documented.has(name))).toEqual([]);
   });
 });
