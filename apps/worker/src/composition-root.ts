@@ -17,6 +17,7 @@ import { toDomainEvent } from './domain-event.js';
 
 /** Replacements for tests: a movable clock, quick Kafka timeouts, a publisher with an injected fault. */
 export interface WorkerOverrides {
+  /** The clock expiry is judged by; tests share a movable one with the API. */
   readonly clock?: Clock;
   /** Client tuning (log level, retries, timeouts); brokers and client id come from the configuration. */
   readonly kafkaClientOptions?: Omit<KafkaClientOptions, 'brokers' | 'clientId'>;
@@ -26,16 +27,19 @@ export interface WorkerOverrides {
   readonly consumerBackoff?: RetryBackoff;
   /** Wraps the relay's Kafka publisher, e.g. to fail after publishing. */
   readonly wrapPublisher?: (publisher: EventPublisher) => EventPublisher;
+  /** Where log lines go; by default pino on stdout at LOG_LEVEL. */
   readonly logger?: Logger;
 }
 
 /** A running worker: the roles it was configured with, and how to stop it cleanly. */
 export interface Worker {
+  /** The database the relay reads and the consumers write. */
   readonly database: WorkerDatabase;
   /** The relay, when this process runs the `relay` role. */
   readonly relay: OutboxRelay | null;
   /** The token cleanup, when this process runs the `cleanup` role. */
   readonly cleanup: TokenCleanup | null;
+  /** The worker's logger, for the process's own lines (signals, shutdown). */
   readonly logger: Logger;
   /**
    * Stops in the order that loses nothing: the relay after its batch in hand (unacknowledged rows

@@ -4,6 +4,7 @@ import type { WorkerConfig } from './config.js';
 
 /** The worker's database handle, and how to let go of it (and of an embedded server it started). */
 export interface WorkerDatabase {
+  /** A pool of DB_POOL_SIZE connections, migrated. */
   readonly db: Kysely<Database>;
   close(): Promise<void>;
 }

@@ -6,7 +6,9 @@ import { TokenCleanup, type SweepTrigger } from './token-cleanup.js';
 
 /** Options of {@link startEmbeddedEvents}. */
 export interface EmbeddedEventsOptions {
+  /** The outbox to relay. */
   readonly queue: OutboxQueue;
+  /** Where the audit handler records events. */
   readonly auditLog: AuditLog;
   /** The domain's `purgeExpiredTokens`. */
   readonly purgeExpiredTokens: (batchSize: number, maxBatches: number) => Promise<number>;

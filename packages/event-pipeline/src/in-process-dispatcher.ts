@@ -6,9 +6,13 @@ export type DomainEventHandler = (event: DomainEvent) => Promise<void>;
 
 /** An event a handler still failed on after every attempt, as reported to `onDeadLetter`. */
 export interface InProcessDeadLetter {
+  /** The name the failing handler was registered under. */
   readonly handler: string;
+  /** The whole event, so it can be replayed from the log. */
   readonly event: DomainEvent;
+  /** What the last attempt threw. */
   readonly error: unknown;
+  /** How many times the handler ran on it. */
   readonly attempts: number;
 }
 
