@@ -78,7 +78,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
  * One message for every faulty variable: its name and what it should hold. Values are not
  * repeated, as one of them may be a secret (a password in DATABASE_URL).
  */
-export function describeProblems(issues: readonly { readonly path: readonly PropertyKey[]; readonly message: string }[]): string {
+function describeProblems(issues: readonly { readonly path: readonly PropertyKey[]; readonly message: string }[]): string {
   const problems = issues.map(({ path, message }) => {
     // Our own messages name what is expected ("an integer from 1 to 10"); zod's state the fault.
     const expectation = /^[a-z]/.test(message) ? `expected ${message}` : message;

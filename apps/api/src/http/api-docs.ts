@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { OpenApiDocument } from './openapi.js';
 
 /** Where the docs page lives, as drf-spectacular's Swagger view does. */
-export const DOCS_PATH = '/api/docs/';
+const DOCS_PATH = '/api/docs/';
 
 // The page's own scripts and styles only: Swagger UI sets inline styles and data: images, and
 // "Try it out" calls this origin. Nothing may come from elsewhere.

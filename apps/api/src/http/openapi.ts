@@ -31,7 +31,7 @@ export interface OpenApiDocument {
 }
 
 /** Paths of the operational endpoints the document covers beside the REST contract. */
-export const operationalPaths = { healthz: '/healthz', readyz: '/readyz', metrics: '/metrics', schema: '/api/schema/' } as const;
+const operationalPaths = { healthz: '/healthz', readyz: '/readyz', metrics: '/metrics', schema: '/api/schema/' } as const;
 
 /**
  * JSON Schema (2020-12, OpenAPI 3.1's dialect) of a contract schema, as its validated value looks.
