@@ -10,10 +10,13 @@ import {
 import { KyselyAuditLog, KyselyOutboxQueue, KyselyUnitOfWork } from '@authsvc/adapter-postgres';
 import { purgeExpiredTokens, type Clock, type EventPublisher } from '@authsvc/domain';
 import { auditHandler, OutboxRelay, TokenCleanup, type DomainEventHandler } from '@authsvc/event-pipeline';
+import { createPipelineMetrics, startMetricsServer, type MetricsServer } from '@authsvc/observability';
 import { pino, type Logger } from 'pino';
+import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { WorkerConfig } from './config.js';
 import { openWorkerDatabase, type WorkerDatabase } from './database.js';
 import { toDomainEvent } from './domain-event.js';
+import { observeConsumed, observeRelayBatch } from './pipeline-observer.js';
 
 /** Replacements for tests: a movable clock, quick Kafka timeouts, a publisher with an injected fault. */
 export interface WorkerOverrides {
@@ -41,6 +44,8 @@ export interface Worker {
   readonly cleanup: TokenCleanup | null;
   /** The worker's logger, for the process's own lines (signals, shutdown). */
   readonly logger: Logger;
+  /** Where `/metrics` is served (relay and consumer lag), or null without METRICS_PORT. */
+  readonly metricsUrl: string | null;
   /**
    * Stops in the order that loses nothing: the relay after its batch in hand (unacknowledged rows
    * stay in the outbox), then each consumer after its record in hand (committing what it processed
@@ -68,6 +73,10 @@ export async function startWorker(
   let relay: OutboxRelay | null = null;
   let cleanup: TokenCleanup | null = null;
   const kafkaPublisher = roles.has('relay') ? createKafkaEventPublisher(config.kafka, clientOptions) : null;
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const pipeline = createPipelineMetrics(registry);
+  let metricsServer: MetricsServer | null = null;
 
   const consume = async (groupId: string, handler: DomainEventHandler): Promise<void> => {
     const consumer = await runEventConsumer({
@@ -80,7 +89,10 @@ export async function startWorker(
       maxAttempts: config.CONSUMER_MAX_ATTEMPTS,
       backoff: overrides.consumerBackoff,
       consumerConfig: overrides.consumerConfig,
-      handler: (message) => handler(toDomainEvent(message)),
+      handler: (message, context) => {
+        observeConsumed(pipeline, clock, groupId, message, context);
+        return handler(toDomainEvent(message));
+      },
       onDeadLetter: (letter) => logger.error({ groupId, ...letter }, 'event dead-lettered'),
       onCrash: (error, restarting) => {
         logger.error({ groupId, err: error, restarting }, 'consumer crashed');
@@ -96,9 +108,13 @@ export async function startWorker(
     await cleanup?.stop();
     await kafkaPublisher?.disconnect();
     await database.close();
+    await metricsServer?.close();
   };
 
   try {
+    if (config.METRICS_PORT !== undefined) {
+      metricsServer = await startMetricsServer({ registry, host: config.METRICS_HOST, port: config.METRICS_PORT });
+    }
     if (kafkaPublisher) {
       relay = new OutboxRelay({
         queue: new KyselyOutboxQueue(database.db),
@@ -106,7 +122,10 @@ export async function startWorker(
         batchSize: config.RELAY_BATCH_SIZE,
         pollIntervalMs: config.RELAY_POLL_INTERVAL_MS,
         onError: (error, retryInMs) => logger.warn({ err: error, retryInMs }, 'outbox relay: publish failed, will retry'),
-        onPublished: (events) => logger.debug({ count: events.length }, 'outbox relay: published'),
+        onPublished: (events) => {
+          logger.debug({ count: events.length }, 'outbox relay: published');
+          observeRelayBatch(pipeline, clock, events);
+        },
       });
       relay.start();
     }
@@ -133,5 +152,5 @@ export async function startWorker(
     throw error;
   }
   logger.info({ roles: [...roles], topic: config.kafka.topic }, 'worker started');
-  return { database, relay, cleanup, logger, stop };
+  return { database, relay, cleanup, logger, metricsUrl: metricsServer?.url ?? null, stop };
 }

@@ -32,6 +32,9 @@ const schema = z.object({
   TOKEN_CLEANUP_MAX_BATCHES: integer(1, 10_000).default(20),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SHUTDOWN_TIMEOUT_MS: integer(0, 600_000).default(30_000),
+  // The worker has no HTTP server of its own; set, one serves /metrics and /healthz for Prometheus.
+  METRICS_PORT: integer(0, 65_535).optional(),
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
 });
 
 /** The worker's configuration, validated: its own settings and the Kafka ones. */

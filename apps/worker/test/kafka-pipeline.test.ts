@@ -16,7 +16,7 @@ beforeAll(async () => {
   h = await startHarness();
   // The scheduled sweep is left to the other file: here only events may set the cleanup off.
   [worker, recorder] = await Promise.all([
-    h.startWorker({ TOKEN_CLEANUP_INTERVAL_MS: '3600000' }),
+    h.startWorker({ TOKEN_CLEANUP_INTERVAL_MS: '3600000', METRICS_PORT: '0' }),
     startTopicRecorder(h.kafka.brokers, [h.topic, h.dlqTopic]),
   ]);
 });
@@ -231,5 +231,19 @@ describe('worker with Kafka: relay, audit and token cleanup', () => {
     const expired = (await auditRows()).filter((r) => r.type === 'token.expired');
     expect(expired).toEqual([expect.objectContaining({ user_id: lea!.id })]);
     expect(worker.cleanup).not.toBeNull();
+  });
+
+  it('serves the relay and consumer lag at /metrics', async () => {
+    expect(worker.metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const text = await (await fetch(`${worker.metricsUrl}/metrics`)).text();
+    const value = (pattern: string) => Number(new RegExp(`^${pattern} (\\S+)$`, 'm').exec(text)?.[1]);
+    expect(value('authsvc_relay_published_total\\{type="user.registered"\\}')).toBeGreaterThanOrEqual(2);
+    expect(value('authsvc_relay_lag_seconds')).toBeGreaterThanOrEqual(0);
+    // Every record was handled by now, so neither group has any left in its partitions.
+    const lags = [...text.matchAll(/^authsvc_consumer_lag_messages\{group="([^"]+)",.*\} (\S+)$/gm)];
+    expect(new Set(lags.map((match) => match[1])).size).toBe(2);
+    expect(lags.map((match) => Number(match[2]))).toEqual(lags.map(() => 0));
+    expect(text).toMatch(/^authsvc_consumer_lag_seconds\{group="[^"]+"\} \d/m);
+    expect(await (await fetch(`${worker.metricsUrl}/healthz`)).json()).toEqual({ status: 'ok' });
   });
 });

@@ -46,6 +46,8 @@ export interface EventHandlerContext {
   readonly offset: string;
   /** 1 on the first delivery to the handler, counting up on each retry. */
   readonly attempt: number;
+  /** Records after this one in its partition when the batch was fetched; null when the broker did not say. */
+  readonly lag: number | null;
   /** Aborted when `stop()` is called; a long handler may give up early and be redelivered later. */
   readonly signal: AbortSignal;
 }
@@ -194,6 +196,7 @@ export async function runEventConsumer(options: EventConsumerOptions): Promise<E
           partition: batch.partition,
           offset: message.offset,
           attempt,
+          lag: batch.highWatermark === undefined ? null : Math.max(0, Number(batch.highWatermark) - Number(message.offset) - 1),
           signal: stopping.signal,
         });
         return 'processed';

@@ -39,6 +39,8 @@ export interface KafkaBatchLike {
   readonly topic: string;
   readonly partition: number;
   readonly messages: readonly KafkaIncomingMessage[];
+  /** Offset the partition's next record will get, when the broker said; the consumer's lag is read from it. */
+  readonly highWatermark?: string;
 }
 
 /** What the consumer hands a batch handler; the subset of kafkajs' `EachBatchPayload` we use. */

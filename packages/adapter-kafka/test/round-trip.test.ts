@@ -52,12 +52,14 @@ describe('KafkaEventPublisher and runEventConsumer', () => {
     ];
     const publisher = publisherFor(topic);
     const received: AuthEventMessage[] = [];
+    const lags: (number | null)[] = [];
     try {
       await publisher.publish(events);
       // Started together: each group join costs the mock's fixed 3 s.
       const [consumer, records] = await Promise.all([
-        consume(topic, (event) => {
+        consume(topic, (event, context) => {
           received.push(event);
+          lags.push(context.lag);
         }),
         collectRecords({ brokers: kafka.brokers, topic, count: events.length }),
       ]);
@@ -79,6 +81,9 @@ describe('KafkaEventPublisher and runEventConsumer', () => {
           return parsed.value;
         });
         expect(received).toEqual(expect.arrayContaining(expected));
+        // The records still ahead in the partition, for the consumer lag metric: none after the last.
+        expect(lags.every((lag) => Number.isInteger(lag) && lag! >= 0)).toBe(true);
+        expect(lags).toContain(0);
         // user 41's events share a key, so they arrive in the order they were published
         expect(received.filter((e) => e.userId === 41).map((e) => e.type)).toEqual(
           events.filter((e) => e.userId === 41).map((e) => e.type),

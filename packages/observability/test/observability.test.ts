@@ -1,7 +1,7 @@
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { createPipelineMetrics, logRedaction, REDACTED } from '../src/index.js';
+import { createPipelineMetrics, logRedaction, REDACTED, startMetricsServer } from '../src/index.js';
 
 function capture() {
   const lines: string[] = [];
@@ -32,5 +32,22 @@ describe('createPipelineMetrics', () => {
     const text = await registry.metrics();
     expect(text).toContain('authsvc_relay_lag_seconds 1.5');
     expect(text).toContain('authsvc_consumer_lag_messages{group="audit",topic="auth.events",partition="0"} 7');
+  });
+});
+
+describe('startMetricsServer', () => {
+  it('serves the registry at /metrics and liveness at /healthz on loopback', async () => {
+    const registry = new Registry();
+    createPipelineMetrics(registry).consumerLagSeconds.set({ group: 'audit' }, 2);
+    const server = await startMetricsServer({ registry, host: '127.0.0.1', port: 0 });
+    try {
+      const metrics = await fetch(`${server.url}/metrics`);
+      expect(metrics.headers.get('content-type')).toMatch(/^text\/plain/);
+      expect(await metrics.text()).toContain('authsvc_consumer_lag_seconds{group="audit"} 2');
+      expect(await (await fetch(`${server.url}/healthz`)).json()).toEqual({ status: 'ok' });
+      expect((await fetch(`${server.url}/other`)).status).toBe(404);
+    } finally {
+      await server.close();
+    }
   });
 });
