@@ -58,7 +58,7 @@ export async function createApiApp(config: ApiConfig, overrides: ApiOverrides = 
   const purgeTimer = setInterval(() => throttle.purgeExpired(1_000).catch(() => 0), 60_000);
   purgeTimer.unref();
   const metrics = createApiMetrics({ outboxBacklog: () => readOutboxBacklog(database.db) });
-  // A list so that each dependency the process uses (the broker, when events are relayed here) adds its own.
+  // A list, so a dependency the API may gain adds its own; Kafka is none: the API only writes the outbox.
   const readinessChecks: ReadinessCheck[] = [
     { name: 'database', check: () => databaseIsReachable(database.db) },
     { name: 'migrations', check: () => migrationsApplied(database.db) },

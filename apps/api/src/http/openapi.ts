@@ -178,7 +178,7 @@ const operationalOperations: Record<string, Record<string, JsonObject>> = {
   [operationalPaths.readyz]: {
     get: {
       operationId: 'readyz',
-      summary: 'Readiness: database reachable, migrations applied, broker reachable when used',
+      summary: 'Readiness: database reachable and migrations applied',
       tags: ['operations'],
       security: [],
       responses: { '200': statusBody('Ready', 'ready'), '503': statusBody('Not ready; `checks` says which failed', 'not ready') },

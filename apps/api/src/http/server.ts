@@ -20,7 +20,7 @@ export interface HttpServerOptions {
   readonly bodyLimitBytes: number;
   readonly trustProxy: FastifyServerOptions['trustProxy'];
   readonly logger: FastifyServerOptions['logger'];
-  /** What must hold for the service to serve (database, migrations, broker); `/readyz` runs them. */
+  /** What must hold for the service to serve (database reachable, migrations applied); `/readyz` runs them. */
   readonly readinessChecks: readonly ReadinessCheck[];
   /** Where request counts and latencies go; `/metrics` serves its registry. */
   readonly metrics: ApiMetrics;
