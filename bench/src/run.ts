@@ -233,7 +233,9 @@ async function main(): Promise<void> {
     runNodeJson<{ hashesPerSecond: number }>(path.join(here, 'scrypt-ceiling.js'), undefined, {
       SCRYPT_LOG_N: String(scryptLogN),
       DURATION_S: String(durationS),
-      UV_THREADPOOL_SIZE: String(Math.max(4, cores)),
+      // As many hashing threads as the API has (libuv's default 4 in each worker): on a shared
+      // machine the scheduler shares CPU by thread, so fewer threads would lower the ceiling.
+      UV_THREADPOOL_SIZE: String(workers * Number(process.env.UV_THREADPOOL_SIZE ?? 4)),
     });
   // Ceilings are measured right before and after each subject, and each subject is compared with
   // the mean of the two: other work on a shared machine drifts over a run, and this follows it.
