@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,9 +41,10 @@ async function waitUntilServing(baseUrl: string, exited: Promise<unknown>, timeo
 export async function startChildApi(databaseUrl: string, env: Record<string, string> = {}, port?: number): Promise<ChildApi> {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`pnpm build\` first (turbo's test task does)`);
   const listenPort = port ?? (await freePort());
+  // A directory of its own, so no stray .env is read; removed when the process ends.
+  const cwd = mkdtempSync(join(tmpdir(), 'authsvc-child-'));
   const child = spawn(process.execPath, [MAIN], {
-    // A directory of its own, so no stray .env is read.
-    cwd: mkdtempSync(join(tmpdir(), 'authsvc-child-')),
+    cwd,
     env: {
       PATH: process.env.PATH,
       DATABASE_URL: databaseUrl,
@@ -62,7 +63,10 @@ export async function startChildApi(databaseUrl: string, env: Record<string, str
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
+    child.once('exit', (code, signal) => {
+      rmSync(cwd, { recursive: true, force: true });
+      resolve({ code, signal });
+    }),
   );
   const baseUrl = `http://127.0.0.1:${listenPort}`;
   try {
