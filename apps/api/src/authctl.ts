@@ -2,7 +2,7 @@ import { pathToFileURL } from 'node:url';
 import { createPostgresAdapters, KyselyAuditLog } from '@authsvc/adapter-postgres';
 import { listAuditEvents, type DomainEvent } from '@authsvc/domain';
 import { loadConfig, loadDotEnv } from './config.js';
-import { openDatabase } from './database.js';
+import { openApiDatabase } from './database.js';
 
 const usage = `usage: authctl <command>
   users disable <email>        disable an account: its tokens stop working, login says it is disabled
@@ -54,7 +54,7 @@ export async function runAuthctl(
     return 2;
   }
   // Opening the database applies migrations, so `migrate` needs nothing more.
-  const database = await openDatabase(loadConfig(env), 'authsvc-authctl');
+  const database = await openApiDatabase(loadConfig(env), 'authsvc-authctl');
   try {
     if (command === 'migrate') {
       out('migrations applied');

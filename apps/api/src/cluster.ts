@@ -1,6 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
+import { stopOnSignals } from '@authsvc/observability';
 import type { ApiConfig } from './config.js';
-import { openDatabase } from './database.js';
+import { openApiDatabase } from './database.js';
 
 /**
  * The primary of a WEB_CONCURRENCY > 1 deployment: it opens the database once (starting the
@@ -14,7 +15,7 @@ import { openDatabase } from './database.js';
  * way to size libuv's pool (where scrypt runs) before any of their modules load.
  */
 export async function runClusterPrimary(config: ApiConfig): Promise<void> {
-  const database = await openDatabase(config, 'authsvc-api-primary');
+  const database = await openApiDatabase(config, 'authsvc-api-primary');
   // The primary serves nothing; its pool's idle connection closes by itself after 30 s.
   const env = { DATABASE_URL: database.url };
   let stopping = false;
@@ -26,27 +27,20 @@ export async function runClusterPrimary(config: ApiConfig): Promise<void> {
   });
   for (let i = 0; i < config.WEB_CONCURRENCY; i++) fork();
 
-  const stop = () => {
-    if (stopping) return;
-    stopping = true;
-    const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined);
-    const exited = workers.map((w) => new Promise<void>((resolve) => (w.isDead() ? resolve() : w.once('exit', () => resolve()))));
-    for (const worker of workers) worker.process.kill('SIGTERM');
+  // The primary has no logger of its own; its few lines go to stderr beside the workers' logs.
+  const log = { info: (message: string) => console.error(message), error: ({ err }: { err: unknown }, message: string) => console.error(message, err) };
+  stopOnSignals({
+    announce: 'draining the workers',
+    async stop() {
+      stopping = true;
+      const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined);
+      const exited = workers.map((w) => new Promise<void>((resolve) => (w.isDead() ? resolve() : w.once('exit', () => resolve()))));
+      for (const worker of workers) worker.process.kill('SIGTERM');
+      await Promise.all(exited);
+      await database.close();
+    },
     // Each worker forces its own exit after SHUTDOWN_TIMEOUT_MS; this is the backstop.
-    const deadline = setTimeout(() => process.exit(1), config.SHUTDOWN_TIMEOUT_MS + 5_000);
-    deadline.unref();
-    void Promise.all(exited)
-      .then(() => database.close())
-      .then(
-        () => process.exit(0),
-        (error: unknown) => {
-          console.error('shutdown failed', error);
-          process.exit(1);
-        },
-      );
-  };
-  process.removeAllListeners('SIGTERM');
-  process.removeAllListeners('SIGINT');
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+    timeoutMs: config.SHUTDOWN_TIMEOUT_MS + 5_000,
+    log,
+  });
 }

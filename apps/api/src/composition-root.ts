@@ -1,10 +1,16 @@
 import { CryptoTokenSecrets, randomIds, ScryptPasswordHasher, systemClock } from '@authsvc/adapter-crypto';
-import { createPostgresAdapters, KyselyAuditLog, KyselyOutboxQueue, KyselyThrottleStore } from '@authsvc/adapter-postgres';
+import {
+  createPostgresAdapters,
+  KyselyAuditLog,
+  KyselyOutboxQueue,
+  KyselyThrottleStore,
+  type OpenDatabase,
+} from '@authsvc/adapter-postgres';
 import { createAuthService, createThrottlePolicy, type AuthDependencies, type AuthService, type Clock } from '@authsvc/domain';
 import { startEmbeddedEvents, type EmbeddedEvents } from '@authsvc/event-pipeline';
 import type { FastifyInstance } from 'fastify';
 import { corsOrigins, throttleSettings, trustProxySetting, type ApiConfig } from './config.js';
-import { databaseIsReachable, openDatabase, type OpenDatabase } from './database.js';
+import { databaseIsReachable, openApiDatabase } from './database.js';
 import { createAuthEndpoints } from './edge/auth-endpoints.js';
 import { buildHttpServer } from './http/server.js';
 import { createApiMetrics, type ApiMetrics } from './observability/api-metrics.js';
@@ -36,7 +42,7 @@ export interface ApiOverrides {
 
 /** Wires the API by hand: configuration in, a ready (not yet listening) server out. */
 export async function createApiApp(config: ApiConfig, overrides: ApiOverrides = {}): Promise<ApiApp> {
-  const database = await openDatabase(config, 'authsvc-api');
+  const database = await openApiDatabase(config, 'authsvc-api');
   const persistence = createPostgresAdapters(database.db);
   const deps: AuthDependencies = {
     users: persistence.users,

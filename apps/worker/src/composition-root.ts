@@ -7,14 +7,13 @@ import {
   type KafkaConsumerConfig,
   type RetryBackoff,
 } from '@authsvc/adapter-kafka';
-import { KyselyAuditLog, KyselyOutboxQueue, KyselyUnitOfWork } from '@authsvc/adapter-postgres';
+import { KyselyAuditLog, KyselyOutboxQueue, KyselyUnitOfWork, openDatabase, type OpenDatabase } from '@authsvc/adapter-postgres';
 import { purgeExpiredTokens, type Clock, type EventPublisher } from '@authsvc/domain';
 import { auditHandler, OutboxRelay, TokenCleanup, type DomainEventHandler } from '@authsvc/event-pipeline';
 import { createPipelineMetrics, startMetricsServer, type MetricsServer } from '@authsvc/observability';
 import { pino, type Logger } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { WorkerConfig } from './config.js';
-import { openWorkerDatabase, type WorkerDatabase } from './database.js';
 import { toDomainEvent } from './domain-event.js';
 import { observeConsumed, observeRelayBatch } from './pipeline-observer.js';
 
@@ -37,7 +36,7 @@ export interface WorkerOverrides {
 /** A running worker: the roles it was configured with, and how to stop it cleanly. */
 export interface Worker {
   /** The database the relay reads and the consumers write. */
-  readonly database: WorkerDatabase;
+  readonly database: OpenDatabase;
   /** The relay, when this process runs the `relay` role. */
   readonly relay: OutboxRelay | null;
   /** The token cleanup, when this process runs the `cleanup` role. */
@@ -65,7 +64,14 @@ export async function startWorker(
   onFatal: (error: Error) => void = () => undefined,
 ): Promise<Worker> {
   const logger = overrides.logger ?? pino({ level: config.LOG_LEVEL, base: { service: 'authsvc-worker' } });
-  const database = await openWorkerDatabase(config);
+  // The worker may start before the API: opening the database applies the migrations it needs.
+  const database = await openDatabase({
+    databaseUrl: config.DATABASE_URL,
+    dataDir: config.DATA_DIR,
+    embeddedPort: config.EMBEDDED_PG_PORT,
+    poolSize: config.DB_POOL_SIZE,
+    applicationName: 'authsvc-worker',
+  });
   const clock = overrides.clock ?? systemClock;
   const clientOptions = { logLevel: 'warn' as const, ...overrides.kafkaClientOptions, clientId: config.kafka.clientId };
   const roles = new Set(config.WORKER_ROLES);

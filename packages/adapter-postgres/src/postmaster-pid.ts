@@ -23,7 +23,7 @@ export function parsePostmasterPid(text: string): PostmasterInfo | null {
 }
 
 /** True when a process with this pid exists, even one we may not signal. */
-function processExists(pid: number): boolean {
+export function processExists(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

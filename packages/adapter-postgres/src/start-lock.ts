@@ -1,19 +1,10 @@
 import { mkdir, open, readFile, unlink } from 'node:fs/promises';
 import path from 'node:path';
+import { processExists } from './postmaster-pid.js';
 
 /** The lock file of a data directory; beside it, since initdb wants the directory itself empty. */
 export const startLockPath = (dataDir: string): string =>
   path.join(path.dirname(dataDir), `.${path.basename(dataDir)}.start-lock`);
-
-/** True when a process with this pid exists, even one we may not signal. */
-function processExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * Runs `work` while holding an exclusive lock on starting the server of `dataDir`, across
