@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './database.js';
+import { withPreparedStatements } from './prepared-statements.js';
 
 /** Options of {@link createKysely}. */
 export interface CreateKyselyOptions {
@@ -53,5 +54,5 @@ export function createKysely(databaseUrl: string, options: CreateKyselyOptions =
   // An idle client that loses its server (a restart, a terminated backend) emits 'error' on the
   // pool; unhandled, that event would crash the process. The next query just gets a new client.
   pool.on('error', options.onPoolError ?? (() => {}));
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: withPreparedStatements(pool) }) });
 }

@@ -1,12 +1,26 @@
 import type { Token, TokenRepository, TokenWithUser } from '@authsvc/domain';
-import type { Kysely } from 'kysely';
+import type { CompiledQuery, InferResult, Kysely } from 'kysely';
 import type { Database } from './database.js';
 import { toUser } from './user-row.js';
+
+/** The token of a digest joined with its user. */
+const selectTokenWithUser = (db: Kysely<Database>, digest: string) =>
+  db
+    .selectFrom('tokens')
+    .innerJoin('users', 'users.id', 'tokens.user_id')
+    .selectAll('users')
+    // Aliased: `created_at` exists in both tables, and `users.*` keeps the plain name.
+    .select(['tokens.digest', 'tokens.created_at as token_created_at', 'tokens.expires_at'])
+    .where('tokens.digest', '=', digest);
+
+type TokenWithUserRow = InferResult<ReturnType<typeof selectTokenWithUser>>[number];
 
 /** `TokenRepository` over PostgreSQL through Kysely; give it a `Transaction` to work inside one. */
 export class KyselyTokenRepository implements TokenRepository {
   /** Binds the repository to a database handle or to a transaction. */
   constructor(private readonly db: Kysely<Database>) {}
+
+  private findWithUserQuery: CompiledQuery<TokenWithUserRow> | undefined;
 
   /** Stores a freshly minted token; a digest already stored is a bug and throws. */
   async save(token: Token): Promise<void> {
@@ -21,16 +35,14 @@ export class KyselyTokenRepository implements TokenRepository {
       .execute();
   }
 
-  /** The token and its user in one query (a join): authentication runs on every request. */
+  /**
+   * The token and its user in one query (a join). Authentication runs on every request, so the
+   * query is built and compiled once, then run with each digest.
+   */
   async findWithUser(digest: string): Promise<TokenWithUser | null> {
-    const row = await this.db
-      .selectFrom('tokens')
-      .innerJoin('users', 'users.id', 'tokens.user_id')
-      .selectAll('users')
-      // Aliased: `created_at` exists in both tables, and `users.*` keeps the plain name.
-      .select(['tokens.digest', 'tokens.created_at as token_created_at', 'tokens.expires_at'])
-      .where('tokens.digest', '=', digest)
-      .executeTakeFirst();
+    this.findWithUserQuery ??= selectTokenWithUser(this.db, digest).compile();
+    const { rows } = await this.db.executeQuery<TokenWithUserRow>({ ...this.findWithUserQuery, parameters: [digest] });
+    const row = rows[0];
     if (!row) return null;
     return {
       token: { digest: row.digest, userId: row.id, createdAt: row.token_created_at, expiresAt: row.expires_at },

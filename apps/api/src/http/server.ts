@@ -83,18 +83,18 @@ export function buildHttpServer(endpoints: AuthEndpoints, options: HttpServerOpt
   });
   installHttpMetrics(server, options.metrics);
 
-  server.addHook('onSend', async (request, reply) => {
-    reply.headers(securityHeaders);
-    reply.header('X-Request-Id', request.id);
-  });
   // While the server drains, each answer closes its connection: a client's idle keep-alive
   // connection would otherwise hold the shutdown open until its timeout (72 s in Fastify).
   let draining = false;
   server.addHook('preClose', async () => {
     draining = true;
   });
-  server.addHook('onSend', async (_request, reply) => {
+  // A callback hook, not an async one: it runs on every answer, and a promise each costs.
+  server.addHook('onSend', (request, reply, payload, done) => {
+    reply.headers(securityHeaders);
+    reply.header('X-Request-Id', request.id);
     if (draining) reply.header('Connection', 'close');
+    done(null, payload);
   });
   server.setErrorHandler(errorHandler);
   if (options.corsOrigins.length > 0) {
