@@ -2,6 +2,7 @@ import cluster, { type Worker } from 'node:cluster';
 import { stopOnSignals } from '@authsvc/observability';
 import type { ApiConfig } from './config.js';
 import { openApiDatabase } from './database.js';
+import { forkAtLowerPriority } from './thread-pool-priority.js';
 
 /**
  * The primary of a WEB_CONCURRENCY > 1 deployment: it opens the database once (starting the
@@ -19,7 +20,7 @@ export async function runClusterPrimary(config: ApiConfig): Promise<void> {
   // The primary serves nothing; its pool's idle connection closes by itself after 30 s.
   const env = { DATABASE_URL: database.url };
   let stopping = false;
-  const fork = (): Worker => cluster.fork(env);
+  const fork = (): Worker => forkAtLowerPriority(config.THREADPOOL_NICENESS, () => cluster.fork(env));
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) return;
     console.error(`authsvc worker ${worker.process.pid} exited (${signal ?? code}); starting another`);

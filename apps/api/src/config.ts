@@ -44,6 +44,8 @@ const schema = z.object({
   SHUTDOWN_TIMEOUT_MS: integer(0, 600_000).default(10_000),
   // Processes serving HTTP on one port (node:cluster); 1 serves from this process alone.
   WEB_CONCURRENCY: integer(1, 256).default(1),
+  // How much lower (in nice steps) the hashing threads run than the event loop; 0 leaves them equal.
+  THREADPOOL_NICENESS: integer(0, 19).default(10),
   LOGIN_RATE: rate.prefault('20/min'),
   REGISTRATION_RATE: rate.prefault('10/min'),
   LOGIN_FAILURES_BEFORE_LOCKOUT: integer(0, 1000).default(5),

@@ -3,12 +3,14 @@ import { stopOnSignals } from '@authsvc/observability';
 import { runClusterPrimary } from './cluster.js';
 import { createApiApp } from './composition-root.js';
 import { ConfigError, loadConfig, loadDotEnv } from './config.js';
+import { raiseEventLoopPriority } from './thread-pool-priority.js';
 
 /** Starts the API and stops it cleanly on SIGTERM or SIGINT. */
 async function main(): Promise<void> {
   loadDotEnv();
   const config = loadConfig();
   if (config.WEB_CONCURRENCY > 1 && cluster.isPrimary) return runClusterPrimary(config);
+  if (cluster.isWorker) raiseEventLoopPriority(config.THREADPOOL_NICENESS);
   const app = await createApiApp(config);
   const address = await app.server.listen({ host: config.HOST, port: config.PORT });
   app.server.log.info(`authsvc listening on ${address}`);
