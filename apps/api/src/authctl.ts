@@ -1,7 +1,8 @@
 import { pathToFileURL } from 'node:url';
 import { createPostgresAdapters, KyselyAuditLog } from '@authsvc/adapter-postgres';
 import { listAuditEvents, type DomainEvent } from '@authsvc/domain';
-import { loadConfig, loadDotEnv } from './config.js';
+import { loadDotEnv } from '@authsvc/runtime';
+import { loadConfig } from './config.js';
 import { openApiDatabase } from './database.js';
 
 const usage = `usage: authctl <command>

@@ -1,5 +1,5 @@
 import cluster, { type Worker } from 'node:cluster';
-import { stopOnSignals } from '@authsvc/observability';
+import { stopOnSignals } from '@authsvc/runtime';
 import type { ApiConfig } from './config.js';
 import { openApiDatabase } from './database.js';
 import { forkAtLowerPriority } from './thread-pool-priority.js';

@@ -1,5 +1,5 @@
 import type { LockoutSettings, RateLimit, ThrottleSettings } from '@authsvc/domain';
-import { existsSync } from 'node:fs';
+import { parseEnvironment } from '@authsvc/runtime';
 import { z } from 'zod';
 
 /** An integer in a range; every way of missing it says the same thing, so the error reads as what to set. */
@@ -62,41 +62,9 @@ export type ApiConfig = z.output<typeof schema>;
 /** The name of every environment variable the API reads, for checking that the README documents each. */
 export const configVariables: readonly string[] = [...Object.keys(schema.shape), 'ENV_FILE'];
 
-/** Raised when the environment is invalid; its message names each faulty variable. */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
-
 /** Reads and validates the configuration from environment variables. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
-  // An empty variable means "not set", as in most shells' `VAR= command`.
-  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
-  const parsed = schema.safeParse(present);
-  if (parsed.success) return parsed.data;
-  throw new ConfigError(describeProblems(parsed.error.issues));
-}
-
-/**
- * One message for every faulty variable: its name and what it should hold. Values are not
- * repeated, as one of them may be a secret (a password in DATABASE_URL).
- */
-function describeProblems(issues: readonly { readonly path: readonly PropertyKey[]; readonly message: string }[]): string {
-  const problems = issues.map(({ path, message }) => {
-    // Our own messages name what is expected ("an integer from 1 to 10"); zod's state the fault.
-    const expectation = /^[a-z]/.test(message) ? `expected ${message}` : message;
-    return `${path.map(String).join('.')}: ${expectation}`;
-  });
-  return `Invalid configuration (environment variables; see the README's Configuration table):\n  ${problems.join('\n  ')}`;
-}
-
-/**
- * Loads `ENV_FILE` (default `./.env`) into `process.env` when the file exists, for local use.
- * Variables already set in the environment win over the file, so a deployment's settings hold.
- */
-export function loadDotEnv(env: NodeJS.ProcessEnv = process.env): void {
-  const file = env.ENV_FILE ?? '.env';
-  if (existsSync(file)) process.loadEnvFile(file);
-  else if (env.ENV_FILE !== undefined) throw new ConfigError(`ENV_FILE: expected a readable file (${file} does not exist)`);
+  return parseEnvironment(schema, env);
 }
 
 /**

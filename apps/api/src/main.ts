@@ -1,8 +1,8 @@
 import cluster from 'node:cluster';
-import { stopOnSignals } from '@authsvc/observability';
 import { runClusterPrimary } from './cluster.js';
 import { createApiApp } from './composition-root.js';
-import { ConfigError, loadConfig, loadDotEnv } from './config.js';
+import { ConfigError, loadDotEnv, stopOnSignals } from '@authsvc/runtime';
+import { loadConfig } from './config.js';
 import { raiseEventLoopPriority } from './thread-pool-priority.js';
 
 /** Starts the API and stops it cleanly on SIGTERM or SIGINT. */

@@ -1,8 +1,7 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { configVariables, ConfigError, loadConfig, loadDotEnv } from '../src/config.js';
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '@authsvc/runtime';
+import { configVariables, loadConfig } from '../src/config.js';
 
 describe('loadConfig', () => {
   it('has a default for every variable', () => {
@@ -25,30 +24,6 @@ describe('loadConfig', () => {
     expect(message).toContain('DATABASE_URL: expected a postgres:// URL');
     expect(message).toMatch(/LOG_LEVEL: .*expected one of/);
     expect(message).not.toContain('s3cr3t-pw');
-  });
-});
-
-describe('loadDotEnv', () => {
-  let dir: string | undefined;
-  afterEach(async () => {
-    delete process.env.AUTHSVC_TEST_FROM_FILE;
-    delete process.env.AUTHSVC_TEST_BOTH;
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
-
-  it('loads ENV_FILE into the environment, where variables already set win', async () => {
-    dir = await mkdtemp(join(tmpdir(), 'authsvc-env-'));
-    const file = join(dir, '.env');
-    await writeFile(file, 'AUTHSVC_TEST_FROM_FILE=from-file\nAUTHSVC_TEST_BOTH=from-file\n');
-    process.env.AUTHSVC_TEST_BOTH = 'from-environment';
-    loadDotEnv({ ENV_FILE: file });
-    expect(process.env.AUTHSVC_TEST_FROM_FILE).toBe('from-file');
-    expect(process.env.AUTHSVC_TEST_BOTH).toBe('from-environment');
-  });
-
-  it('says so when a named ENV_FILE is missing, and needs no .env otherwise', () => {
-    expect(() => loadDotEnv({ ENV_FILE: '/nonexistent/authsvc.env' })).toThrow(/ENV_FILE: expected a readable file/);
-    expect(() => loadDotEnv({})).not.toThrow();
   });
 });
 

@@ -1,4 +1,5 @@
 import { kafkaSettingsFromEnv, type KafkaSettings, DEFAULT_DLQ_TOPIC } from '@authsvc/adapter-kafka';
+import { ConfigError, parseEnvironment } from '@authsvc/runtime';
 import { z } from 'zod';
 
 const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -40,23 +41,12 @@ const schema = z.object({
 /** The worker's configuration, validated: its own settings and the Kafka ones. */
 export type WorkerConfig = z.output<typeof schema> & { readonly kafka: KafkaSettings };
 
-/** Raised when the environment is invalid; its message names each faulty variable. */
-export class WorkerConfigError extends Error {
-  override readonly name = 'WorkerConfigError';
-}
-
 /** Reads and validates the configuration; `KAFKA_BROKERS` is required, since the worker exists to talk to Kafka. */
 export function loadWorkerConfig(env: Readonly<Record<string, string | undefined>> = process.env): WorkerConfig {
-  // An empty variable means "not set", as in most shells' `VAR= command`.
-  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
-  const parsed = schema.safeParse(present);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new WorkerConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
-  }
+  const config = parseEnvironment(schema, env);
   try {
-    return { ...parsed.data, kafka: kafkaSettingsFromEnv(env) };
+    return { ...config, kafka: kafkaSettingsFromEnv(env) };
   } catch (error) {
-    throw new WorkerConfigError(`Invalid configuration:\n  ${error instanceof Error ? error.message : String(error)}`);
+    throw new ConfigError(`Invalid configuration:\n  ${error instanceof Error ? error.message : String(error)}`);
   }
 }

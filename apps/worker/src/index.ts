@@ -1,3 +1,3 @@
 export { startWorker, type Worker, type WorkerOverrides } from './composition-root.js';
-export { loadWorkerConfig, WORKER_ROLES, WorkerConfigError, type WorkerConfig, type WorkerRole } from './config.js';
+export { loadWorkerConfig, WORKER_ROLES, type WorkerConfig, type WorkerRole } from './config.js';
 export { toDomainEvent } from './domain-event.js';

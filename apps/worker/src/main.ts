@@ -1,9 +1,10 @@
-import { stopOnSignals } from '@authsvc/observability';
+import { ConfigError, loadDotEnv, stopOnSignals } from '@authsvc/runtime';
 import { startWorker } from './composition-root.js';
-import { loadWorkerConfig, WorkerConfigError } from './config.js';
+import { loadWorkerConfig } from './config.js';
 
 /** Starts the worker and stops it cleanly on SIGTERM or SIGINT. */
 async function main(): Promise<void> {
+  loadDotEnv();
   const config = loadWorkerConfig();
   const worker = await startWorker(config, {}, (error) => {
     // A consumer that kafkajs will not restart leaves this process useless: exit so it is restarted.
@@ -20,6 +21,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof WorkerConfigError ? error.message : error);
+  console.error(error instanceof ConfigError ? error.message : error);
   process.exit(1);
 });

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { loadWorkerConfig, WorkerConfigError } from '../src/config.js';
+import { ConfigError } from '@authsvc/runtime';
+import { loadWorkerConfig } from '../src/config.js';
 
 describe('loadWorkerConfig', () => {
   it('needs KAFKA_BROKERS and defaults the rest', () => {
-    expect(() => loadWorkerConfig({})).toThrow(WorkerConfigError);
+    expect(() => loadWorkerConfig({})).toThrow(ConfigError);
     const config = loadWorkerConfig({ KAFKA_BROKERS: '127.0.0.1:9092' });
     expect(config).toMatchObject({
       kafka: { brokers: ['127.0.0.1:9092'], topic: 'auth.events', idempotent: true },

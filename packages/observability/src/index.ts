@@ -1,4 +1,3 @@
 export { logRedaction, REDACTED, secretLogPaths } from './log-redaction.js';
 export { startMetricsServer, type MetricsServer } from './metrics-server.js';
 export { createPipelineMetrics, type PipelineMetrics } from './pipeline-metrics.js';
-export { stopOnSignals, type GracefulShutdown } from './graceful-shutdown.js';
