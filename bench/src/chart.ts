@@ -9,11 +9,16 @@ const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;
  */
 export function renderChart(results: { when: string; machine: { cores: number; cpu: string }; summary: Summary }): string {
   const s = results.summary;
-  const groups = [
+  const e = s.events;
+  const groups: Array<{ label: string; unit: string; ceiling: string; target?: number; ours: [number, number]; peer?: [number, number] }> = [
     { label: 'GET /api/users/me/', unit: 'req/s', ceiling: `bare Fastify + pg ${s.read.ceiling.rps.toFixed(0)}`, target: s.read.target, ours: [s.read.ratioToCeiling, s.read.authsvc.rps], peer: [s.read.betterAuthRatioToCeiling, s.read.betterAuth.rps] },
     { label: 'Login', unit: 'req/s', ceiling: `scrypt ${s.login.scryptCeiling.toFixed(1)} hashes/s`, target: s.login.target, ours: [s.login.ratioToCeiling, s.login.authsvc.rps], peer: [s.login.betterAuthRatioToCeiling, s.login.betterAuth.rps] },
     { label: 'Registration', unit: 'req/s', ceiling: `scrypt ${s.register.scryptCeiling.toFixed(1)} hashes/s`, target: s.register.target, ours: [s.register.ratioToCeiling, s.register.authsvc.rps], peer: [s.register.betterAuthRatioToCeiling, s.register.betterAuth.rps] },
-  ] as const;
+  ];
+  // The relay has no peer in better-auth (it has no outbox) and no target: one bar, no line.
+  if (e.settings) {
+    groups.push({ label: 'Outbox to Kafka relay', unit: 'events/s', ceiling: `kafkajs producer ${e.producerCeilingEventsPerSecond.toFixed(0)} events/s`, ours: [e.ratioToCeiling, e.relayEventsPerSecond] });
+  }
   const width = 760;
   const left = 170;
   const barWidth = 480;
@@ -21,7 +26,7 @@ export function renderChart(results: { when: string; machine: { cores: number; c
   const rowH = 22;
   const groupH = 2 * rowH + 34;
   const top = 56;
-  const height = top + groups.length * groupH + 70;
+  const height = top + groups.length * groupH + (e.settings ? 88 : 70);
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
     `<rect width="100%" height="100%" fill="#fff"/>`,
@@ -39,7 +44,7 @@ export function renderChart(results: { when: string; machine: { cores: number; c
     parts.push(`<text x="12" y="${y + 30}" fill="#555" font-size="11">${escape(`ceiling: ${g.ceiling}`)}</text>`);
     const bars = [
       { name: 'authsvc', color: '#2b6cb0', value: g.ours },
-      { name: 'better-auth', color: '#a0aec0', value: g.peer },
+      ...(g.peer ? [{ name: 'better-auth', color: '#a0aec0', value: g.peer }] : []),
     ];
     bars.forEach((bar, j) => {
       const by = y + j * rowH;
@@ -48,6 +53,7 @@ export function renderChart(results: { when: string; machine: { cores: number; c
       const text = `${bar.name} ${(bar.value[0] * 100).toFixed(0)}% (${bar.value[1].toFixed(bar.value[1] < 100 ? 1 : 0)} ${g.unit})`;
       parts.push(`<text x="${left + w + 6}" y="${by + rowH - 10}">${escape(text)}</text>`);
     });
+    if (g.target === undefined) return;
     const tx = left + scale(g.target);
     parts.push(`<line x1="${tx}" y1="${y - 3}" x2="${tx}" y2="${y + 2 * rowH}" stroke="#c53030" stroke-width="2" stroke-dasharray="4 2"/>`);
     parts.push(`<text x="${tx + 3}" y="${y - 5}" fill="#c53030" font-size="10">target ${g.target * 100}%</text>`);
@@ -57,7 +63,13 @@ export function renderChart(results: { when: string; machine: { cores: number; c
   parts.push(
     `<text x="12" y="${foot}">${escape(`Event-loop delay p99 during a login storm: ${s.loginStorm.eventLoopDelayP99Ms.toFixed(1)} ms (target < 20 ms); /me/ p99 meanwhile ${s.loginStorm.readP99Ms.toFixed(0)} ms`)}</text>`,
     `<text x="12" y="${foot + 18}">${escape(`authsvc peak RSS, MiB: read ${rss.read.toFixed(0)}, login ${rss.login.toFixed(0)}, registration ${rss.register.toFixed(0)}, storm ${rss.loginStorm.toFixed(0)}`)}</text>`,
-    '</svg>',
   );
+  if (e.settings) {
+    const l = e.loginToAudit;
+    parts.push(
+      `<text x="12" y="${foot + 36}">${escape(`Login to audit-log row (${e.settings.loginRate} logins/s, relay poll ${e.settings.relayPollMs} ms): p50 ${l.p50Ms.toFixed(0)} ms, p99 ${l.p99Ms.toFixed(0)} ms`)}</text>`,
+    );
+  }
+  parts.push('</svg>');
   return `${parts.join('\n')}\n`;
 }

@@ -1,3 +1,4 @@
+import type { EventsRound, EventsSettings } from './events.js';
 import type { LoadResult } from './load.js';
 
 type Run = LoadResult & { rssBytes: number };
@@ -13,6 +14,7 @@ export interface Measurements {
   loginCeilingFor: Record<string, number[]>;
   registerCeilingFor: Record<string, number[]>;
   storm: Array<{ logins: LoadResult; reads: LoadResult; eventLoop: { p50: number; p99: number; max: number }; rssBytes: number }>;
+  events: EventsRound[];
 }
 
 const median = (values: number[]): number => {
@@ -24,10 +26,15 @@ const pick = (runs: Run[] | undefined, key: keyof LoadResult) => median((runs ??
 /** Ratios are taken round by round (each against the ceiling measured around it), then the median. */
 const ratio = (a: number[], b: number[]) => median(a.map((x, i) => x / b[i]!));
 const rps = (runs: Run[] | undefined) => (runs ?? []).map((r) => r.rps);
+/** Nearest-rank percentile. */
+const percentile = (values: number[], p: number): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+};
 const peakMiB = (runs: Array<{ rssBytes: number }> | undefined) => Math.max(0, ...(runs ?? []).map((r) => r.rssBytes)) / 2 ** 20;
 
 /** The figures the README reports, from the rounds' medians. */
-export function summarise(m: Measurements) {
+export function summarise(m: Measurements, eventsSettings?: EventsSettings) {
   const scrypt = m.scrypt.map((s) => s.hashesPerSecond);
   return {
     read: {
@@ -75,7 +82,30 @@ export function summarise(m: Measurements) {
       ceiling: { read: peakMiB(m.me.ceiling) },
       betterAuth: { read: peakMiB(m.me.betterAuth), login: peakMiB(m.login.betterAuth), register: peakMiB(m.register.betterAuth) },
     },
-    events: { status: 'pending: the outbox relay and Kafka worker have not landed yet' as string },
+    events: summariseEvents(m.events, eventsSettings),
+  };
+}
+
+/** Relay rate against the producer ceiling around it, round by round; latencies pooled over the rounds. */
+function summariseEvents(rounds: EventsRound[], settings: EventsSettings | undefined) {
+  const latencies = rounds.flatMap((r) => r.logins.latenciesMs);
+  return {
+    relayEventsPerSecond: median(rounds.map((r) => r.relay.eventsPerSecond)),
+    producerCeilingEventsPerSecond: median(rounds.flatMap((r) => r.ceilings.map((c) => c.eventsPerSecond))),
+    ratioToCeiling: ratio(
+      rounds.map((r) => r.relay.eventsPerSecond),
+      rounds.map((r) => (r.ceilings[0]!.eventsPerSecond + r.ceilings[1]!.eventsPerSecond) / 2),
+    ),
+    auditCatchUpSeconds: median(rounds.map((r) => r.auditCatchUpSeconds)),
+    loginToAudit: {
+      p50Ms: percentile(latencies, 50),
+      p99Ms: percentile(latencies, 99),
+      maxMs: percentile(latencies, 100),
+      samples: latencies.length,
+      failedLogins: rounds.reduce((n, r) => n + r.logins.failed, 0),
+      missingRows: rounds.reduce((n, r) => n + r.logins.missing, 0),
+    },
+    settings: settings ?? null,
   };
 }
 
@@ -86,6 +116,8 @@ const f0 = (n: number) => (Number.isFinite(n) ? n.toFixed(0) : '-');
 const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '-');
 const pct = (n: number) => (Number.isFinite(n) ? `${(n * 100).toFixed(0)}%` : '-');
 const x = (n: number) => (Number.isFinite(n) ? `${n.toFixed(2)}x` : '-');
+const lost = (l: { failedLogins: number; missingRows: number }) =>
+  l.failedLogins + l.missingRows > 0 ? `; ${l.failedLogins} logins failed, ${l.missingRows} rows never seen` : '';
 const met = (ok: boolean) => (ok ? 'met' : 'MISSED');
 
 /** The table the README shows, as Markdown rows. */
@@ -100,8 +132,14 @@ export function tableRows(s: Summary): string[] {
     `| Event-loop delay p99 in a login storm | ${f1(s.loginStorm.eventLoopDelayP99Ms)} ms (max ${f1(s.loginStorm.eventLoopDelayMaxMs)}) | | | < 20 ms ${met(s.loginStorm.eventLoopDelayP99Ms < 20)} | | |`,
     `| GET /me/ p99 during the storm (200 req/s) | ${f1(s.loginStorm.readP99Ms)} ms | | | | | |`,
     `| Peak RSS (read / login / register / storm) MiB | ${f0(s.peakRssMiB.authsvc.read)} / ${f0(s.peakRssMiB.authsvc.login)} / ${f0(s.peakRssMiB.authsvc.register)} / ${f0(s.peakRssMiB.authsvc.loginStorm)} | ${f0(s.peakRssMiB.ceiling.read)} (read) | | | ${f0(s.peakRssMiB.betterAuth.read)} / ${f0(s.peakRssMiB.betterAuth.login)} / ${f0(s.peakRssMiB.betterAuth.register)} / - | |`,
-    `| Outbox relay events/s, login-to-audit p99 | ${s.events.status} | | | | | |`,
   ];
+  const e = s.events;
+  if (e.settings) {
+    rows.push(
+      `| Outbox relay events/s (${e.settings.outboxEvents} pre-filled, batches of ${e.settings.relayBatchSize}) | ${f0(e.relayEventsPerSecond)} | ${f0(e.producerCeilingEventsPerSecond)} (kafkajs producer, acks -1, 1 in flight) | ${pct(e.ratioToCeiling)} | | | |`,
+      `| Login-to-audit-row p50 / p99 ms (${e.settings.loginRate} logins/s, relay poll ${e.settings.relayPollMs} ms, fetch wait ${e.settings.consumerMaxWaitMs} ms) | ${f0(e.loginToAudit.p50Ms)} / ${f0(e.loginToAudit.p99Ms)} (max ${f0(e.loginToAudit.maxMs)}, n=${e.loginToAudit.samples}${lost(e.loginToAudit)}) | | | | | |`,
+    );
+  }
   return rows;
 }
 

@@ -2,7 +2,7 @@
  * `pnpm bench`: loads the production build of the API on a real PostgreSQL and reports every
  * figure beside a ceiling measured in the same run on the same machine, with better-auth as a
  * peer. Writes bench/results.json and bench/results.svg. Flags: --quick (a ~1 minute smoke run),
- * --duration S, --reps N, --workers N. Env: DATABASE_URL (a server to use instead of an embedded
+ * --duration S, --reps N, --workers N, --only read|login|storm|events. Env: DATABASE_URL (a server to use instead of an embedded
  * one; the bench creates and drops its own databases there), SCRYPT_LOG_N, BENCH_LOG_LEVEL.
  */
 import { mkdtempSync, chmodSync, readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
@@ -14,6 +14,7 @@ import { ScryptPasswordHasher } from '@authsvc/adapter-crypto';
 import { startEmbeddedPostgres, withDatabaseName, type EmbeddedPostgres } from '@authsvc/adapter-postgres';
 import pg from 'pg';
 import { renderChart } from './chart.js';
+import { startEventsStack, type EventsStack } from './events.js';
 import type { LoadResult, LoadSpec } from './load.js';
 import { freePort, processTree, runNodeJson, sampleRss, spawnNode, waitForHttp, type Spawned } from './processes.js';
 import { betterAuthSessions, PASSWORD, recreateDatabase, seedApi, seedBetterAuth } from './seed.js';
@@ -29,7 +30,7 @@ const { values: flags } = parseArgs({
     duration: { type: 'string' },
     reps: { type: 'string' },
     workers: { type: 'string' },
-    // Runs one group only (read, login or storm), e.g. to profile the API under it.
+    // Runs one group only (read, login, storm or events), e.g. to profile the API under it.
     only: { type: 'string' },
   },
 });
@@ -38,20 +39,27 @@ const durationS = Number(flags.duration ?? (quick ? 2 : 8));
 const reps = Number(flags.reps ?? (quick ? 1 : 3));
 const cores = os.availableParallelism();
 const workers = Number(flags.workers ?? process.env.WEB_CONCURRENCY ?? cores);
-const runs = (group: 'read' | 'login' | 'storm') => flags.only === undefined || flags.only === group;
+const groups = ['read', 'login', 'storm', 'events'] as const;
+if (flags.only !== undefined && !(groups as readonly string[]).includes(flags.only)) {
+  throw new Error(`--only must be one of ${groups.join(', ')}, got ${flags.only}`);
+}
+const runs = (group: (typeof groups)[number]) => flags.only === undefined || flags.only === group;
 const scryptLogN = Number(process.env.SCRYPT_LOG_N ?? 15);
 const users = quick ? 200 : 1000;
+const outboxEvents = Number(process.env.BENCH_OUTBOX_EVENTS ?? (quick ? 2000 : 20_000));
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'authsvc-bench-'));
 // PostgreSQL runs as its own user when we are root: it must be able to reach its data folder.
 chmodSync(work, 0o755);
 const spawned: Spawned[] = [];
 let embedded: EmbeddedPostgres | undefined;
+let events: EventsStack | undefined;
 
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 
 async function cleanUp(): Promise<void> {
   await Promise.all(spawned.map((s) => s.stop()));
+  await events?.stop();
   await embedded?.stop();
 }
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -227,7 +235,7 @@ async function main(): Promise<void> {
     load({ ...meSpecs.betterAuth, durationS: warm }),
   ]);
 
-  const m: Measurements = { me: {}, login: {}, register: {}, scrypt: [], storm: [], meCeilingFor: {}, loginCeilingFor: {}, registerCeilingFor: {} };
+  const m: Measurements = { me: {}, login: {}, register: {}, scrypt: [], storm: [], events: [], meCeilingFor: {}, loginCeilingFor: {}, registerCeilingFor: {} };
   const push = <T>(table: Record<string, T[]>, key: string, ...values: T[]) => (table[key] ??= []).push(...values);
   const scryptCeiling = () =>
     runNodeJson<{ hashesPerSecond: number }>(path.join(here, 'scrypt-ceiling.js'), undefined, {
@@ -283,7 +291,31 @@ async function main(): Promise<void> {
     }
   }
 
-  const summary = summarise(m);
+  // After the other figures' rounds, so the broker and the extra API and worker are not idling
+  // beside them; the relay's ceiling is measured around each of its own rounds.
+  if (runs('events')) {
+    log('starting the event pipeline: mock Kafka, an API in Kafka mode, the consumer worker');
+    const eventsDbName = 'bench_authsvc_events';
+    await recreateDatabase(adminUrl, eventsDbName);
+    events = await startEventsStack({
+      repoRoot,
+      benchDist: here,
+      work,
+      dbUrl: withDatabaseName(adminUrl, eventsDbName),
+      port: await freePort(),
+      users,
+      workers,
+      outboxEvents,
+      log,
+    });
+    for (let rep = 1; rep <= reps; rep++) {
+      log(`round ${rep}/${reps}: outbox relay on ${outboxEvents} events, then logins to the audit log`);
+      m.events.push(await events.round(durationS));
+    }
+    await events.stop();
+  }
+
+  const summary = summarise(m, events?.settings);
   const results = {
     when: new Date().toISOString(),
     command: `pnpm bench${process.argv.slice(2).length ? ` ${process.argv.slice(2).join(' ')}` : ''}`,
@@ -295,7 +327,7 @@ async function main(): Promise<void> {
       postgres: pgVersion,
       loadGenerator: 'autocannon (separate process, loopback)',
     },
-    settings: { durationS, reps, workers, scryptLogN, users, logLevel: process.env.BENCH_LOG_LEVEL ?? 'warn' },
+    settings: { durationS, reps, workers, scryptLogN, users, logLevel: process.env.BENCH_LOG_LEVEL ?? 'warn', events: events?.settings ?? null },
     summary,
     raw: m,
   };
