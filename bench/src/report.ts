@@ -33,35 +33,35 @@ const percentile = (values: number[], p: number): number => {
 };
 const peakMiB = (runs: Array<{ rssBytes: number }> | undefined) => Math.max(0, ...(runs ?? []).map((r) => r.rssBytes)) / 2 ** 20;
 
+/** Medians of a subject's runs: throughput and latency. */
+const speed = (runs: Run[] | undefined) => ({ rps: pick(runs, 'rps'), p50: pick(runs, 'p50'), p99: pick(runs, 'p99') });
+
+/** authsvc and better-auth on one load, each against the ceiling measured around it, and against each other. */
+const versus = (runs: Record<string, Run[]>, ceilingFor: Record<string, number[]>) => ({
+  authsvc: speed(runs.authsvc),
+  betterAuth: speed(runs.betterAuth),
+  ratioToCeiling: ratio(rps(runs.authsvc), ceilingFor.authsvc ?? []),
+  betterAuthRatioToCeiling: ratio(rps(runs.betterAuth), ceilingFor.betterAuth ?? []),
+  ratioToBetterAuth: ratio(rps(runs.authsvc), rps(runs.betterAuth)),
+});
+
 /** The figures the README reports, from the rounds' medians. */
 export function summarise(m: Measurements, eventsSettings?: EventsSettings) {
   const scrypt = m.scrypt.map((s) => s.hashesPerSecond);
   return {
     read: {
-      authsvc: { rps: pick(m.me.authsvc, 'rps'), p50: pick(m.me.authsvc, 'p50'), p99: pick(m.me.authsvc, 'p99') },
-      ceiling: { rps: pick(m.me.ceiling, 'rps'), p50: pick(m.me.ceiling, 'p50'), p99: pick(m.me.ceiling, 'p99') },
-      betterAuth: { rps: pick(m.me.betterAuth, 'rps'), p50: pick(m.me.betterAuth, 'p50'), p99: pick(m.me.betterAuth, 'p99') },
-      ratioToCeiling: ratio(rps(m.me.authsvc), m.meCeilingFor.authsvc ?? []),
-      betterAuthRatioToCeiling: ratio(rps(m.me.betterAuth), m.meCeilingFor.betterAuth ?? []),
-      ratioToBetterAuth: ratio(rps(m.me.authsvc), rps(m.me.betterAuth)),
+      ...versus(m.me, m.meCeilingFor),
+      ceiling: speed(m.me.ceiling),
       target: 0.6,
     },
     login: {
-      authsvc: { rps: pick(m.login.authsvc, 'rps'), p50: pick(m.login.authsvc, 'p50'), p99: pick(m.login.authsvc, 'p99') },
-      betterAuth: { rps: pick(m.login.betterAuth, 'rps'), p50: pick(m.login.betterAuth, 'p50'), p99: pick(m.login.betterAuth, 'p99') },
+      ...versus(m.login, m.loginCeilingFor),
       scryptCeiling: median(scrypt),
-      ratioToCeiling: ratio(rps(m.login.authsvc), m.loginCeilingFor.authsvc ?? []),
-      betterAuthRatioToCeiling: ratio(rps(m.login.betterAuth), m.loginCeilingFor.betterAuth ?? []),
-      ratioToBetterAuth: ratio(rps(m.login.authsvc), rps(m.login.betterAuth)),
       target: 0.9,
     },
     register: {
-      authsvc: { rps: pick(m.register.authsvc, 'rps'), p50: pick(m.register.authsvc, 'p50'), p99: pick(m.register.authsvc, 'p99') },
-      betterAuth: { rps: pick(m.register.betterAuth, 'rps'), p50: pick(m.register.betterAuth, 'p50'), p99: pick(m.register.betterAuth, 'p99') },
+      ...versus(m.register, m.registerCeilingFor),
       scryptCeiling: median(scrypt),
-      ratioToCeiling: ratio(rps(m.register.authsvc), m.registerCeilingFor.authsvc ?? []),
-      betterAuthRatioToCeiling: ratio(rps(m.register.betterAuth), m.registerCeilingFor.betterAuth ?? []),
-      ratioToBetterAuth: ratio(rps(m.register.authsvc), rps(m.register.betterAuth)),
       target: 0.9,
     },
     loginStorm: {
