@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '@authsvc/adapter-postgres/testing';
+import { testApiEnv } from '../src/testing/index.js';
 
 /** The built entry point: the fault tests run the API as it is deployed, in a process of its own. */
 const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
@@ -47,15 +48,7 @@ export async function startChildApi(databaseUrl: string, env: Record<string, str
     cwd,
     env: {
       PATH: process.env.PATH,
-      DATABASE_URL: databaseUrl,
-      HOST: '127.0.0.1',
-      PORT: String(listenPort),
-      LOG_LEVEL: 'warn',
-      SCRYPT_LOG_N: '10',
-      LOGIN_RATE: 'off',
-      REGISTRATION_RATE: 'off',
-      LOGIN_FAILURES_BEFORE_LOCKOUT: '0',
-      ...env,
+      ...testApiEnv(databaseUrl, { HOST: '127.0.0.1', PORT: String(listenPort), LOG_LEVEL: 'warn', ...env }),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

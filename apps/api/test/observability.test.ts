@@ -6,6 +6,7 @@ import { createApiApp, type ApiApp } from '../src/composition-root.js';
 import { loadConfig } from '../src/config.js';
 import { readOutboxBacklog } from '../src/observability/outbox-backlog.js';
 import type { AppRouter } from '../src/index.js';
+import { testApiEnv } from '../src/testing/index.js';
 
 // A password and a name no log line may contain, however deep it looks.
 const PASSWORD = 'Zq9-never-logged-Password';
@@ -18,15 +19,8 @@ const lines: string[] = [];
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  const config = loadConfig({
-    DATABASE_URL: database.url,
-    // The most verbose level, so anything Fastify or a plugin would ever log is seen.
-    LOG_LEVEL: 'trace',
-    SCRYPT_LOG_N: '10',
-    LOGIN_RATE: '6/min',
-    REGISTRATION_RATE: 'off',
-    LOGIN_FAILURES_BEFORE_LOCKOUT: '0',
-  });
+  // The most verbose level, so anything Fastify or a plugin would ever log is seen.
+  const config = loadConfig(testApiEnv(database.url, { LOG_LEVEL: 'trace', LOGIN_RATE: '6/min' }));
   app = await createApiApp(config, { logDestination: { write: (line) => lines.push(line) } });
   baseUrl = await app.server.listen({ host: '127.0.0.1', port: 0 });
 });

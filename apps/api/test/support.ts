@@ -2,6 +2,7 @@ import { createTestDatabase } from '@authsvc/adapter-postgres/testing';
 import { ManualClock } from '@authsvc/testing';
 import { createApiApp, type ApiApp } from '../src/composition-root.js';
 import { loadConfig } from '../src/config.js';
+import { testApiEnv } from '../src/testing/index.js';
 
 /** A running API on a fresh database, reached over real HTTP on loopback. */
 export interface TestApi {
@@ -25,17 +26,7 @@ export interface TestResponse {
 export async function startTestApi(env: Record<string, string> = {}): Promise<TestApi> {
   const database = await createTestDatabase();
   const clock = new ManualClock(new Date());
-  const config = loadConfig({
-    DATABASE_URL: database.url,
-    PORT: '0',
-    LOG_LEVEL: 'silent',
-    SCRYPT_LOG_N: '10',
-    // Tests send many requests from one address; the throttle tests turn these back on.
-    LOGIN_RATE: 'off',
-    REGISTRATION_RATE: 'off',
-    LOGIN_FAILURES_BEFORE_LOCKOUT: '0',
-    ...env,
-  });
+  const config = loadConfig(testApiEnv(database.url, env));
   const app = await createApiApp(config, { clock });
   const address = await app.server.listen({ host: '127.0.0.1', port: 0 });
 

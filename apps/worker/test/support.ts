@@ -2,6 +2,7 @@ import { createKafkaClient, type KafkaConsumerLike, type KafkaIncomingMessage } 
 import { startMockKafka, testClientOptions, testConsumerConfig, uniqueName, type MockKafka } from '@authsvc/adapter-kafka/testing';
 import { createTestDatabase, type TestDatabase } from '@authsvc/adapter-postgres/testing';
 import { createApiApp, loadConfig, type ApiApp } from '@authsvc/api';
+import { testApiEnv } from '@authsvc/api/testing';
 import { ManualClock } from '@authsvc/testing';
 import { startWorker, type Worker } from '../src/composition-root.js';
 import { loadWorkerConfig } from '../src/config.js';
@@ -74,17 +75,7 @@ export async function startHarness(): Promise<Harness> {
   const topic = uniqueName('auth.events');
   const dlqTopic = `${topic}.dlq`;
   const api = await createApiApp(
-    loadConfig({
-      DATABASE_URL: database.url,
-      KAFKA_BROKERS: kafka.brokers.join(','),
-      PORT: '0',
-      LOG_LEVEL: 'silent',
-      SCRYPT_LOG_N: '10',
-      // These tests log in far more often than a person would; the throttles have their own tests.
-      LOGIN_RATE: 'off',
-      REGISTRATION_RATE: 'off',
-      LOGIN_FAILURES_BEFORE_LOCKOUT: '0',
-    }),
+    loadConfig(testApiEnv(database.url, { KAFKA_BROKERS: kafka.brokers.join(',') })),
     { clock },
   );
   const address = await api.server.listen({ host: '127.0.0.1', port: 0 });

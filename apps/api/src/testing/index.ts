@@ -1,0 +1,1 @@
+export { testApiEnv } from './test-env.js';
