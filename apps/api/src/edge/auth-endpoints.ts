@@ -42,6 +42,10 @@ const throttled = (retryAfterSeconds: number): EdgeResult<never> => ({
 const refusal = (decision: ThrottleDecision): EdgeResult<never> | null =>
   decision.allowed ? null : throttled(decision.retryAfterSeconds);
 
+// Built once: read when a registration fails validation, to report a taken email beside the rest.
+const registrationEmail = emailField();
+const fieldOrder = Object.keys(registrationRequestSchema.shape);
+
 /** A user in the contract's field names. */
 export const toUserResponse = (user: PublicUser): UserResponse => ({
   id: user.id,
@@ -72,11 +76,10 @@ export function createAuthEndpoints(service: AuthService, throttle: ThrottlePoli
    * say, a weak password. The fields keep the contract's order.
    */
   async function withEmailUniqueness(errors: FieldErrors, body: unknown): Promise<FieldErrors> {
-    const email = emailField().safeParse((body as { email?: unknown } | null)?.email);
+    const email = registrationEmail.safeParse((body as { email?: unknown } | null)?.email);
     if (errors.email || !email.success || !(await service.isEmailTaken(email.data))) return errors;
     const merged: FieldErrors = { ...errors, email: [messages.emailTaken] };
-    const order = Object.keys(registrationRequestSchema.shape);
-    return Object.fromEntries(Object.entries(merged).sort(([a], [b]) => order.indexOf(a) - order.indexOf(b)));
+    return Object.fromEntries(Object.entries(merged).sort(([a], [b]) => fieldOrder.indexOf(a) - fieldOrder.indexOf(b)));
   }
 
   return {
