@@ -242,6 +242,28 @@ describe('DRF parsers and errors', () => {
     expect(await api.request('GET', '/api/nothing/')).toMatchObject({ status: 404, body: { detail: 'Not found.' } });
   });
 
+  it('redirects a POST without the trailing slash with 308 and a JSON detail, so a client that follows keeps its method and body', async () => {
+    const res = await api.request('POST', '/api/users/login?next=x', { body: { email: 'a@example.com', password: 'x' } });
+    expect(res.status).toBe(308);
+    expect(res.headers.get('location')).toBe('/api/users/login/?next=x');
+    expect(res.body).toEqual({ detail: 'This resource lives at /api/users/login/?next=x; repeat the request there.' });
+
+    const user = { ...johnDoe, email: 'slash@example.com' };
+    const followed = await fetch(`${api.baseUrl}/api/users/registration`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(user),
+    });
+    expect(followed.status).toBe(201);
+    const login = await fetch(`${api.baseUrl}/api/users/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: user.email, password: user.password1 }),
+    });
+    expect(login.status).toBe(200);
+    expect(await login.json()).toEqual({ key: expect.stringMatching(/^[0-9a-f]{40}$/) });
+  });
+
   it('serves health checks', async () => {
     expect(await api.request('GET', '/healthz')).toMatchObject({ status: 200 });
     expect(await api.request('GET', '/readyz')).toMatchObject({ status: 200 });

@@ -27,6 +27,7 @@ export const messages = {
   tokenHeaderSpaces: 'Invalid token header. Token string should not contain spaces.',
   tokenHeaderInvalidCharacters: 'Invalid token header. Token string should not contain invalid characters.',
   notFound: 'Not found.',
+  repeatAt: (location: string) => `This resource lives at ${location}; repeat the request there.`,
   methodNotAllowed: (method: string) => `Method "${method}" not allowed.`,
   unsupportedMediaType: (mediaType: string) => `Unsupported media type "${mediaType}" in request.`,
   jsonParseError: (reason: string) => `JSON parse error - ${reason}`,

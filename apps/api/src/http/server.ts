@@ -121,8 +121,14 @@ export function buildHttpServer(endpoints: AuthEndpoints, options: HttpServerOpt
   const restPaths = new Set(resources.map((r) => r.path));
   server.setNotFoundHandler((request, reply) => {
     const [path, query] = request.url.split('?', 2) as [string, string | undefined];
-    // Django's APPEND_SLASH: a known path without its trailing slash is redirected.
-    if (restPaths.has(`${path}/`)) return reply.redirect(`${path}/${query === undefined ? '' : `?${query}`}`, 301);
+    // Django's APPEND_SLASH: a known path without its trailing slash is redirected. Other methods
+    // than GET get 308, which clients follow with the same method and body (a 301 turns a POST
+    // into a bodiless GET), and a detail to read for those that do not follow.
+    if (restPaths.has(`${path}/`)) {
+      const location = `${path}/${query === undefined ? '' : `?${query}`}`;
+      if (request.method === 'GET' || request.method === 'HEAD') return reply.redirect(location, 301);
+      return reply.code(308).header('Location', location).send({ detail: messages.repeatAt(location) });
+    }
     return reply.code(404).send({ detail: messages.notFound });
   });
 
