@@ -8,6 +8,20 @@ export const limits = {
   password: 1024,
 } as const;
 
+/**
+ * Options of the checks after the blank one: they run only on a string that is not blank, since
+ * blank fails alone and they would only repeat it. Zod's `when` (which its option types do not
+ * list, hence the spread) instead of `abort`, which would also stop the body's own checks, such
+ * as two passwords that differ.
+ */
+const afterBlank = { when: (payload: { readonly value: unknown }) => typeof payload.value === 'string' && payload.value !== '' };
+
+/** Options of the password rules: checked only on a password that is neither blank nor over-long. */
+const passwordRule = {
+  when: (payload: { readonly value: unknown }) =>
+    typeof payload.value === 'string' && payload.value !== '' && payload.value.length <= limits.password,
+};
+
 interface CharFieldOptions {
   readonly maxLength: number;
   /** DRF trims surrounding white space by default; passwords keep theirs. */
@@ -31,8 +45,8 @@ export function charField({ maxLength, trim }: CharFieldOptions): z.ZodType<stri
         error: (issue) =>
           issue.input === undefined ? messages.required : issue.input === null ? messages.notNull : messages.notAString,
       })
-      .min(1, { error: messages.blank, abort: true })
-      .max(maxLength, { error: messages.maxLength(maxLength), abort: true }),
+      .min(1, { error: messages.blank })
+      .max(maxLength, { ...afterBlank, error: messages.maxLength(maxLength) }),
   );
   return field as unknown as z.ZodType<string, string>;
 }
@@ -47,9 +61,9 @@ export const passwordField = () => charField({ maxLength: limits.password, trim:
 /** The password rules of the contract, each failing with its own message. */
 export const newPasswordField = () =>
   passwordField()
-    .check(z.minLength(8, messages.passwordTooShort))
-    .check(z.regex(/\p{N}/u, messages.passwordNoNumeral))
-    .check(z.regex(/\p{L}/u, messages.passwordNoLetter))
+    .check(z.minLength(8, { ...passwordRule, error: messages.passwordTooShort }))
+    .check(z.regex(/\p{N}/u, { ...passwordRule, error: messages.passwordNoNumeral }))
+    .check(z.regex(/\p{L}/u, { ...passwordRule, error: messages.passwordNoLetter }))
     // JSON Schema cannot see checks on a preprocessed field, so the rules are stated for the API description.
     .meta({ minLength: 8, description: 'At least 8 characters, with at least one numeral and one letter.' });
 
