@@ -1,5 +1,5 @@
 import type { DomainEvent, EventPublisher } from '@authsvc/domain';
-import { inMemoryAuth, InMemoryAuditLog, InMemoryOutboxQueue } from '@authsvc/testing';
+import { inMemoryAuth, InMemoryAuditLog, InMemoryEventPublisher, InMemoryOutboxQueue } from '@authsvc/testing';
 import { describe, expect, it } from 'vitest';
 import { auditHandler, InProcessEventDispatcher, OutboxRelay, startEmbeddedEvents, TokenCleanup, type InProcessDeadLetter } from '../src/index.js';
 
@@ -10,21 +10,6 @@ async function eventually(predicate: () => boolean, what: string, timeoutMs = 5_
   while (!predicate()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
-/** A publisher that records what it accepted and can be switched off, like a broker going away. */
-class SwitchablePublisher implements EventPublisher {
-  readonly accepted: DomainEvent[] = [];
-  failures = 0;
-  up = true;
-
-  async publish(events: readonly DomainEvent[]): Promise<void> {
-    if (!this.up) {
-      this.failures += 1;
-      throw new Error('broker unreachable');
-    }
-    this.accepted.push(...events);
   }
 }
 
@@ -40,18 +25,18 @@ describe('OutboxRelay', () => {
     const auth = await withUsers();
     for (let i = 0; i < 3; i++) await auth.service.login({ email: 'a@example.com', password: 'Password123' }, context);
     const written = [...auth.store.state.outbox];
-    const publisher = new SwitchablePublisher();
+    const publisher = new InMemoryEventPublisher();
     const relay = new OutboxRelay({ queue: new InMemoryOutboxQueue(auth.store), publisher, batchSize: 2, pollIntervalMs: 5 });
     relay.start();
     await eventually(() => auth.store.state.outbox.length === 0, 'the outbox to drain');
     await relay.stop();
-    expect(publisher.accepted).toEqual(written);
+    expect(publisher.published).toEqual(written);
   });
 
   it('keeps events while the publisher fails, retries with growing backoff, and loses none', async () => {
     const auth = await withUsers();
-    const publisher = new SwitchablePublisher();
-    publisher.up = false;
+    const publisher = new InMemoryEventPublisher();
+    publisher.outage = new Error('broker unreachable');
     const delays: number[] = [];
     const relay = new OutboxRelay({
       queue: new InMemoryOutboxQueue(auth.store),
@@ -62,20 +47,20 @@ describe('OutboxRelay', () => {
       onError: (_error, retryInMs) => delays.push(retryInMs),
     });
     relay.start();
-    await eventually(() => publisher.failures >= 6, 'several failed attempts');
+    await eventually(() => publisher.refusals >= 6, 'several failed attempts');
     expect(auth.store.state.outbox).toHaveLength(2);
     expect(delays.slice(0, 6)).toEqual([5, 10, 20, 40, 40, 40]);
     await auth.service.login({ email: 'b@example.com', password: 'Password123' }, context);
     const written = [...auth.store.state.outbox];
-    publisher.up = true;
+    publisher.outage = null;
     await eventually(() => auth.store.state.outbox.length === 0, 'the backlog to drain');
     await relay.stop();
-    expect(publisher.accepted).toEqual(written);
+    expect(publisher.published).toEqual(written);
   });
 
   it('stops promptly even with a long poll interval', async () => {
     const auth = inMemoryAuth();
-    const relay = new OutboxRelay({ queue: new InMemoryOutboxQueue(auth.store), publisher: new SwitchablePublisher(), pollIntervalMs: 60_000 });
+    const relay = new OutboxRelay({ queue: new InMemoryOutboxQueue(auth.store), publisher: new InMemoryEventPublisher(), pollIntervalMs: 60_000 });
     relay.start();
     await new Promise((resolve) => setTimeout(resolve, 20));
     const started = Date.now();

@@ -1,4 +1,4 @@
-import type { AuditLog, AuditSubject, DomainEvent, OutboxBatchOutcome, OutboxQueue } from '@authsvc/domain';
+import type { AuditLog, AuditSubject, DomainEvent, EventPublisher, OutboxBatchOutcome, OutboxQueue } from '@authsvc/domain';
 import { normalizeEmail } from '@authsvc/domain';
 import type { InMemoryStore } from './in-memory-store.js';
 
@@ -31,15 +31,16 @@ export class InMemoryAuditLog implements AuditLog {
 
 /** The relay's view of an `InMemoryStore`'s outbox: oldest first, removed after delivery, one relay at a time. */
 export class InMemoryOutboxQueue implements OutboxQueue {
-  private delivering = false;
-
   /** Reads and trims the store's outbox. */
   constructor(private readonly store: InMemoryStore) {}
 
-  /** Delivers the oldest `limit` events and removes them once delivered; stands by while another delivery runs. */
+  /**
+   * Delivers the oldest `limit` events and removes them once delivered; stands by while another
+   * queue over the same store delivers (the lease is the store's, as the database lock is).
+   */
   async deliverOldest(limit: number, deliver: (events: readonly DomainEvent[]) => Promise<void>): Promise<OutboxBatchOutcome> {
-    if (this.delivering) return { kind: 'standby' };
-    this.delivering = true;
+    if (this.store.delivering) return { kind: 'standby' };
+    this.store.delivering = true;
     try {
       const batch = this.store.state.outbox.slice(0, limit);
       if (batch.length === 0) return { kind: 'published', count: 0 };
@@ -48,7 +49,25 @@ export class InMemoryOutboxQueue implements OutboxQueue {
       this.store.state.outbox.splice(0, batch.length);
       return { kind: 'published', count: batch.length };
     } finally {
-      this.delivering = false;
+      this.store.delivering = false;
     }
+  }
+}
+
+/** A publisher that records what it was given, for tests of the relay; it can be made to refuse. */
+export class InMemoryEventPublisher implements EventPublisher {
+  /** Every event published, in order. */
+  readonly published: DomainEvent[] = [];
+  /** While set, `publish` rejects with it and delivers nothing, as a broker outage would. */
+  outage: Error | null = null;
+  /** How many calls the outage refused. */
+  refusals = 0;
+
+  async publish(events: readonly DomainEvent[]): Promise<void> {
+    if (this.outage) {
+      this.refusals += 1;
+      throw this.outage;
+    }
+    this.published.push(...events);
   }
 }

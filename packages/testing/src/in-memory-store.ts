@@ -107,6 +107,8 @@ export class InMemoryOutbox implements Outbox {
  */
 export class InMemoryStore implements UnitOfWork {
   state: InMemoryState = emptyState();
+  /** Whether a relay's outbox delivery holds the lease, so other relays stand by. */
+  delivering = false;
   readonly users = new InMemoryUserRepository(this);
   readonly tokens = new InMemoryTokenRepository(this);
   readonly outbox = new InMemoryOutbox(this);

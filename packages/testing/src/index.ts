@@ -5,3 +5,7 @@ export * from './in-memory-store.js';
 export * from './port-contract-suite.js';
 export * from './in-memory-throttle-store.js';
 export * from './throttle-store-contract-suite.js';
+export * from './audit-log-contract-suite.js';
+export * from './event-mothers.js';
+export * from './event-publisher-contract-suite.js';
+export * from './outbox-queue-contract-suite.js';

@@ -1,0 +1,20 @@
+import { InMemoryAuditLog, InMemoryEventPublisher, InMemoryOutboxQueue, InMemoryStore } from '../src/index.js';
+import { describeAuditLogContract } from '../src/audit-log-contract-suite.js';
+import { describeEventPublisherContract } from '../src/event-publisher-contract-suite.js';
+import { describeOutboxQueueContract } from '../src/outbox-queue-contract-suite.js';
+
+describeAuditLogContract('in memory', async () => new InMemoryAuditLog());
+
+describeOutboxQueueContract('in memory', async () => {
+  const store = new InMemoryStore();
+  return {
+    queue: () => new InMemoryOutboxQueue(store),
+    append: (events) => store.outbox.append(events),
+    remaining: async () => [...store.state.outbox],
+  };
+});
+
+describeEventPublisherContract('in memory', async () => {
+  const publisher = new InMemoryEventPublisher();
+  return { publisher, received: async () => [...publisher.published] };
+});
