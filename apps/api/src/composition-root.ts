@@ -6,7 +6,14 @@ import {
   KyselyThrottleStore,
   type OpenDatabase,
 } from '@authsvc/adapter-postgres';
-import { createAuthService, createThrottlePolicy, type AuthDependencies, type AuthService, type Clock } from '@authsvc/domain';
+import {
+  createAuthService,
+  createThrottlePolicy,
+  userAttributeSimilarityPolicy,
+  type AuthDependencies,
+  type AuthService,
+  type Clock,
+} from '@authsvc/domain';
 import { startEmbeddedEvents, type EmbeddedEvents } from '@authsvc/event-pipeline';
 import type { FastifyInstance } from 'fastify';
 import { corsOrigins, throttleSettings, trustProxySetting, type ApiConfig } from './config.js';
@@ -49,6 +56,7 @@ export async function createApiApp(config: ApiConfig, overrides: ApiOverrides = 
     tokens: persistence.tokens,
     unitOfWork: persistence.unitOfWork,
     hasher: new ScryptPasswordHasher({ logN: config.SCRYPT_LOG_N, r: config.SCRYPT_R, p: config.SCRYPT_P }),
+    passwordPolicy: userAttributeSimilarityPolicy(),
     secrets: new CryptoTokenSecrets(),
     clock: overrides.clock ?? systemClock,
     ids: randomIds,

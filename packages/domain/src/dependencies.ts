@@ -4,6 +4,7 @@ import type {
   Clock,
   IdGenerator,
   PasswordHasher,
+  PasswordPolicy,
   TokenRepository,
   TokenSecrets,
   UnitOfWork,
@@ -24,6 +25,8 @@ export interface AuthDependencies {
   readonly tokens: TokenRepository;
   readonly unitOfWork: UnitOfWork;
   readonly hasher: PasswordHasher;
+  /** Screens every new password before it is hashed. */
+  readonly passwordPolicy: PasswordPolicy;
   readonly secrets: TokenSecrets;
   readonly clock: Clock;
   readonly ids: IdGenerator;

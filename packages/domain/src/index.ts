@@ -3,6 +3,8 @@ export * from './dependencies.js';
 export * from './errors.js';
 export * from './events.js';
 export type * from './ports/index.js';
+export * from './password-screening.js';
+export * from './password-similarity.js';
 export * from './result.js';
 export * from './token.js';
 export * from './user.js';

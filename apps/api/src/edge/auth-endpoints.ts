@@ -10,7 +10,8 @@ import {
 } from '@authsvc/contracts';
 import type { AuthService, Authenticated, PublicUser, RequestContext, ThrottleDecision, ThrottlePolicy } from '@authsvc/domain';
 import { readTokenCredentials } from './authorization-header.js';
-import { errorTable, type ErrorBody } from './error-table.js';
+import { errorResponse, errorTable, type ErrorBody } from './error-table.js';
+import { mergeRegistrationErrors, withPasswordScreening } from './password-screening.js';
 
 /** An answer any transport can send: a success body, or a status with a DRF error body. */
 export type EdgeResult<T> =
@@ -44,7 +45,6 @@ const refusal = (decision: ThrottleDecision): EdgeResult<never> | null =>
 
 // Built once: read when a registration fails validation, to report a taken email beside the rest.
 const registrationEmail = emailField();
-const fieldOrder = Object.keys(registrationRequestSchema.shape);
 
 /** A user in the contract's field names. */
 export const toUserResponse = (user: PublicUser): UserResponse => ({
@@ -78,8 +78,7 @@ export function createAuthEndpoints(service: AuthService, throttle: ThrottlePoli
   async function withEmailUniqueness(errors: FieldErrors, body: unknown): Promise<FieldErrors> {
     const email = registrationEmail.safeParse((body as { email?: unknown } | null)?.email);
     if (errors.email || !email.success || !(await service.isEmailTaken(email.data))) return errors;
-    const merged: FieldErrors = { ...errors, email: [messages.emailTaken] };
-    return Object.fromEntries(Object.entries(merged).sort(([a], [b]) => fieldOrder.indexOf(a) - fieldOrder.indexOf(b)));
+    return mergeRegistrationErrors(errors, { email: [messages.emailTaken] });
   }
 
   return {
@@ -91,13 +90,18 @@ export function createAuthEndpoints(service: AuthService, throttle: ThrottlePoli
       const denied = refusal(await throttle.admitClient('registration', context.ip));
       if (denied) return denied;
       const validation = validateBody(registrationRequestSchema, body);
-      if (!validation.ok) return failure(400, await withEmailUniqueness(validation.errors, body));
+      if (!validation.ok) {
+        return failure(400, await withPasswordScreening(service, await withEmailUniqueness(validation.errors, body), body));
+      }
       const input = validation.value;
       const result = await service.register(
         { firstName: input.first_name, lastName: input.last_name, email: input.email, password: input.password1 },
         context,
       );
-      if (!result.ok) return failure(errorTable[result.error.code].status, errorTable[result.error.code].body);
+      if (!result.ok) {
+        const mapped = errorResponse(result.error);
+        return failure(mapped.status, mapped.body);
+      }
       return success(201, toUserResponse(result.value));
     },
 

@@ -1,5 +1,6 @@
 import { messages, type FieldErrors } from '@authsvc/contracts';
-import type { DomainErrorCode } from '@authsvc/domain';
+import type { DomainError, PlainErrorCode } from '@authsvc/domain';
+import { passwordMessages } from './password-screening.js';
 
 /** A DRF error body: field-keyed messages, or one `detail`. */
 export type ErrorBody = FieldErrors | { readonly detail: string };
@@ -13,8 +14,8 @@ interface ErrorMapping {
   readonly body: ErrorBody;
 }
 
-/** The one table from domain error codes to REST statuses and DRF bodies. */
-export const errorTable: Record<DomainErrorCode, ErrorMapping> = {
+/** The one table from domain error codes to REST statuses and DRF bodies (see `errorResponse` for the rest). */
+export const errorTable: Record<PlainErrorCode, ErrorMapping> = {
   email_taken: { status: 400, body: { email: [messages.emailTaken] } },
   invalid_credentials: { status: 400, body: { non_field_errors: [messages.invalidCredentials] } },
   account_disabled: { status: 400, body: { non_field_errors: [messages.accountDisabled] } },
@@ -23,7 +24,15 @@ export const errorTable: Record<DomainErrorCode, ErrorMapping> = {
   token_expired: { status: 401, body: { detail: messages.tokenExpired } },
   user_inactive: { status: 401, body: { detail: messages.userInactive } },
   user_not_found: { status: 404, body: { detail: messages.notFound } },
+  // The password may be fine: the breach check could not be made and is set to refuse (DRF's 503).
+  password_check_unavailable: { status: 503, body: { detail: messages.serviceUnavailable } },
 };
+
+/** How any domain error reads over REST: its table entry, or the messages of a refused password. */
+export const errorResponse = (error: DomainError): ErrorMapping =>
+  error.code === 'password_rejected'
+    ? { status: 400, body: { password1: passwordMessages(error.problems) } }
+    : errorTable[error.code];
 
 const rpcCodes: Record<number, RpcErrorCode> = {
   400: 'BAD_REQUEST',
