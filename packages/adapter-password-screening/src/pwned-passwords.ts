@@ -2,8 +2,11 @@ import { createHash } from 'node:crypto';
 import type { PasswordCandidate, PasswordFinding, PasswordPolicy } from '@authsvc/domain';
 import { LRUCache } from 'lru-cache';
 
+/** Every reason a range lookup can fail for: no answer in time, none at all, an HTTP error, an unreadable body. */
+export const pwnedPasswordsFailures = ['timeout', 'network', 'status', 'malformed'] as const;
+
 /** Why a range lookup failed. */
-export type PwnedPasswordsFailure = 'timeout' | 'network' | 'status' | 'malformed';
+export type PwnedPasswordsFailure = (typeof pwnedPasswordsFailures)[number];
 
 /** The range API gave no usable answer. */
 export class PwnedPasswordsUnavailableError extends Error {

@@ -1,4 +1,4 @@
-import type { PwnedPasswordsFailure } from '@authsvc/adapter-password-screening';
+import { pwnedPasswordsFailures, type PwnedPasswordsFailure } from '@authsvc/adapter-password-screening';
 import { createPipelineMetrics, type PipelineMetrics } from '@authsvc/observability';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
@@ -94,7 +94,7 @@ export function createApiMetrics(sources: MetricSources): ApiMetrics {
   });
   // Zero series for every outcome, so rate() works from the first scrape.
   for (const outcome of ['success', 'bad_credentials', 'disabled', 'throttled'] satisfies LoginOutcome[]) logins.inc({ outcome }, 0);
-  for (const reason of ['timeout', 'network', 'status', 'malformed'] satisfies PwnedPasswordsFailure[]) breachCheckFailures.inc({ reason }, 0);
+  for (const reason of pwnedPasswordsFailures) breachCheckFailures.inc({ reason }, 0);
 
   return {
     registry,
