@@ -110,6 +110,14 @@ describe('password screening with the default PASSWORD_CHECKS (similarity)', () 
     expect(res.text).toBe(JSON.stringify({ email: ['Enter a valid email address.'] }));
   });
 
+  it('refuses the same way over tRPC, with the REST body in the details', async () => {
+    const res = await api.request('POST', '/trpc/auth.register', { body: someone({ first_name: 'Johnny', password1: 'Johnny1970' }) });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({
+      error: { data: { code: 'BAD_REQUEST', details: { password1: ['The password is too similar to the first name.'] } } },
+    });
+  });
+
   it('leaves common passwords to PASSWORD_CHECKS=common', async () => {
     const res = await register(api, someone({ password1: 'qwerty123' }));
     expect(res.status).toBe(201);
