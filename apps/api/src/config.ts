@@ -20,6 +20,20 @@ const rate = z
     return { requests: Number(requests), windowSeconds: RATE_PERIODS[period[0]!]! };
   });
 
+const PASSWORD_CHECK_NAMES = ['similarity', 'common', 'breached'] as const;
+/** A password check that PASSWORD_CHECKS can turn on. */
+export type PasswordCheck = (typeof PASSWORD_CHECK_NAMES)[number];
+const passwordCheckName = `(${PASSWORD_CHECK_NAMES.join('|')})`;
+const passwordChecks = z
+  .string()
+  .regex(
+    new RegExp(`^(off|\\s*${passwordCheckName}\\s*(,\\s*${passwordCheckName}\\s*)*)$`),
+    `a comma-separated list of ${PASSWORD_CHECK_NAMES.join(', ')}, or off`,
+  )
+  .transform(
+    (value): ReadonlySet<PasswordCheck> => new Set(value === 'off' ? [] : value.split(',').map((name) => name.trim() as PasswordCheck)),
+  );
+
 /** Every environment variable the API reads, with its default; the README's table mirrors it. */
 const schema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -55,6 +69,11 @@ const schema = z.object({
   LOGIN_ACCOUNT_FAILURES_BEFORE_LOCKOUT: integer(0, 100_000).default(50),
   CORS_ORIGINS: z.string().optional(),
   REQUEST_DEADLINE_MS: integer(100, 600_000).default(10_000),
+  // `common` is off by default only because the contract's own example password is in such lists.
+  PASSWORD_CHECKS: passwordChecks.prefault('similarity'),
+  PASSWORD_BREACH_CHECK_ON_ERROR: z.enum(['allow', 'deny']).default('allow'),
+  PWNED_PASSWORDS_URL: z.string().regex(/^https?:\/\/[^\s/]+/, 'an http:// or https:// URL').default('https://api.pwnedpasswords.com'),
+  PWNED_PASSWORDS_TIMEOUT_MS: integer(100, 60_000).default(2_000),
 });
 
 /** The API's configuration, validated. */

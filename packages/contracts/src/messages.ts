@@ -14,6 +14,10 @@ export const messages = {
   passwordNoNumeral: 'Password must contain at least one numeral.',
   passwordNoLetter: 'Password must contain at least one letter.',
   passwordMismatch: 'The two password fields did not match.',
+  // Django's password validators' own words; the breach message is ours (Django has no such check).
+  passwordTooSimilar: (verboseName: string) => `The password is too similar to the ${verboseName}.`,
+  passwordTooCommon: 'This password is too common.',
+  passwordBreached: 'This password has appeared in a data breach and cannot be used.',
   notAnObject: (type: string) => `Invalid data. Expected a dictionary, but got ${type}.`,
   invalidCredentials: 'Unable to log in with provided credentials.',
   accountDisabled: 'User account is disabled.',

@@ -1,4 +1,6 @@
 import type { AuthDependencies } from './dependencies.js';
+import { screenPassword } from './password-screening.js';
+import type { PasswordCandidate } from './ports/index.js';
 import { authenticateToken } from './use-cases/authenticate-token.js';
 import { loginUser } from './use-cases/login-user.js';
 import { logoutUser } from './use-cases/logout-user.js';
@@ -23,6 +25,8 @@ export function createAuthService(deps: AuthDependencies) {
     purgeExpiredThrottles: throttle.purgeExpired,
     /** True when an account already uses this email (ignoring case); lets validation report it beside other field errors. */
     isEmailTaken: async (email: string): Promise<boolean> => (await deps.users.findByEmail(email)) !== null,
+    /** Screens a password as registration would; lets validation report its problems beside other field errors. */
+    screenPassword: (candidate: PasswordCandidate) => screenPassword(deps.passwordPolicy, candidate),
   };
 }
 

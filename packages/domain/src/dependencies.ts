@@ -5,6 +5,7 @@ import type {
   Clock,
   IdGenerator,
   PasswordHasher,
+  PasswordPolicy,
   ThrottleStore,
   TokenRepository,
   TokenSecrets,
@@ -29,6 +30,8 @@ export interface AuthDependencies {
   readonly unitOfWork: UnitOfWork;
   readonly throttles: ThrottleStore;
   readonly hasher: PasswordHasher;
+  /** Screens every new password before it is hashed. */
+  readonly passwordPolicy: PasswordPolicy;
   readonly secrets: TokenSecrets;
   readonly clock: Clock;
   readonly ids: IdGenerator;

@@ -1,6 +1,8 @@
 /** Messages per field, as DRF reports a request that failed validation. */
 export type FieldMessages = Readonly<Record<string, readonly string[]>>;
 
+import type { PasswordProblem } from './ports/index.js';
+
 /**
  * Every expected failure the use cases report, by code. The HTTP and tRPC edges map each code
  * to a status and a message in one table; nothing else in the domain knows about transports.
@@ -15,13 +17,15 @@ export type DomainError =
   | { readonly code: 'token_invalid' }
   | { readonly code: 'token_expired' }
   | { readonly code: 'user_inactive' }
-  | { readonly code: 'user_not_found' };
+  | { readonly code: 'user_not_found' }
+  | { readonly code: 'password_rejected'; readonly problems: readonly PasswordProblem[] }
+  | { readonly code: 'password_check_unavailable' };
 
 /** The code of a domain error. */
 export type DomainErrorCode = DomainError['code'];
 
 /** The codes whose error carries nothing but the code. */
-export type PlainErrorCode = Exclude<DomainErrorCode, 'invalid_input' | 'throttled'>;
+export type PlainErrorCode = Exclude<DomainErrorCode, 'invalid_input' | 'throttled' | 'password_rejected'>;
 
 /** Builds a domain error that carries nothing but its code. */
 export const domainError = <C extends PlainErrorCode>(code: C): Extract<DomainError, { code: C }> =>

@@ -4,6 +4,8 @@ export * from './errors.js';
 export * from './events.js';
 export * from './input.js';
 export type * from './ports/index.js';
+export * from './password-screening.js';
+export * from './password-similarity.js';
 export * from './result.js';
 export * from './token.js';
 export * from './user.js';

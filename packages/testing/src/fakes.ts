@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Clock, IdGenerator, PasswordHasher, TokenSecrets } from '@authsvc/domain';
+import type { Clock, IdGenerator, PasswordCandidate, PasswordFinding, PasswordHasher, PasswordPolicy, TokenSecrets } from '@authsvc/domain';
 
 /** A clock that moves only when told to. */
 export class ManualClock implements Clock {
@@ -59,5 +59,17 @@ export class SequentialTokenSecrets implements TokenSecrets {
 
   digest(secret: string): string {
     return createHash('sha256').update(secret).digest('hex');
+  }
+}
+
+/**
+ * A password policy that knows a fixed list of passwords and their problems (a dictionary or a
+ * breach corpus stand-in, or an unreachable service's `unverifiable`); any other password passes.
+ */
+export class ListedPasswordPolicy implements PasswordPolicy {
+  constructor(private readonly listed: Readonly<Record<string, readonly PasswordFinding[]>>) {}
+
+  async screen(candidate: PasswordCandidate): Promise<readonly PasswordFinding[]> {
+    return Object.hasOwn(this.listed, candidate.password) ? this.listed[candidate.password]! : [];
   }
 }

@@ -1,13 +1,23 @@
-import { createAuthService, type AuthDependencies, type AuthSettings, type ThrottleSettings } from '@authsvc/domain';
-import { InMemoryThrottleStore } from './in-memory-throttle-store.js';
+import {
+  createAuthService,
+  userAttributeSimilarityPolicy,
+  type AuthDependencies,
+  type AuthSettings,
+  type PasswordPolicy,
+  type ThrottleSettings,
+} from '@authsvc/domain';
 import { FakePasswordHasher, ManualClock, SequentialIds, SequentialTokenSecrets } from './fakes.js';
 import { InMemoryStore } from './in-memory-store.js';
+import { InMemoryThrottleStore } from './in-memory-throttle-store.js';
 
 /** Every throttle off, so tests of other behaviour are not limited. */
 export const noThrottles: ThrottleSettings = { loginRate: null, registrationRate: null, lockout: null, accountLockout: null };
 
-/** A complete set of in-memory dependencies, with handles on the fakes for assertions. */
-export function inMemoryAuth(settings: Partial<AuthSettings> = {}) {
+/**
+ * A complete set of in-memory dependencies, with handles on the fakes for assertions. Passwords
+ * are screened as production does by default (the pure similarity check) unless a policy is given.
+ */
+export function inMemoryAuth(settings: Partial<AuthSettings> = {}, passwordPolicy: PasswordPolicy = userAttributeSimilarityPolicy()) {
   const store = new InMemoryStore();
   const throttles = new InMemoryThrottleStore();
   const clock = new ManualClock();
@@ -18,6 +28,7 @@ export function inMemoryAuth(settings: Partial<AuthSettings> = {}) {
     unitOfWork: store,
     throttles,
     hasher,
+    passwordPolicy,
     secrets: new SequentialTokenSecrets(),
     clock,
     ids: new SequentialIds(),

@@ -12,6 +12,7 @@ import type { AuthService, Authenticated, DomainError, InvalidInput, PublicUser,
 import type { z } from 'zod';
 import { readTokenCredentials } from './authorization-header.js';
 import { errorMapping, errorTable, type ErrorBody } from './error-table.js';
+import { mergeRegistrationErrors, withPasswordScreening } from './password-screening.js';
 
 /** An answer any transport can send: a success body, or a status with a DRF error body. */
 export type EdgeResult<T> =
@@ -47,7 +48,6 @@ const unchecked =
 
 // Built once: read when a registration fails validation, to report a taken email beside the rest.
 const registrationEmail = emailField();
-const fieldOrder = Object.keys(registrationRequestSchema.shape);
 
 /** A user in the contract's field names. */
 export const toUserResponse = (user: PublicUser): UserResponse => ({
@@ -81,8 +81,7 @@ export function createAuthEndpoints(service: AuthService) {
   async function withEmailUniqueness(errors: FieldErrors, body: unknown): Promise<FieldErrors> {
     const email = registrationEmail.safeParse((body as { email?: unknown } | null)?.email);
     if (errors.email || !email.success || !(await service.isEmailTaken(email.data))) return errors;
-    const merged: FieldErrors = { ...errors, email: [messages.emailTaken] };
-    return Object.fromEntries(Object.entries(merged).sort(([a], [b]) => fieldOrder.indexOf(a) - fieldOrder.indexOf(b)));
+    return mergeRegistrationErrors(errors, { email: [messages.emailTaken] });
   }
 
   return {
@@ -94,7 +93,9 @@ export function createAuthEndpoints(service: AuthService) {
       const overRate = await service.admitClient('registration', context.ip);
       if (overRate) return refusal(overRate);
       const validation = validateBody(registrationRequestSchema, body);
-      if (!validation.ok) return failure(400, await withEmailUniqueness(validation.errors, body));
+      if (!validation.ok) {
+        return failure(400, await withPasswordScreening(service, await withEmailUniqueness(validation.errors, body), body));
+      }
       const input = validation.value;
       const result = await service.register(
         { firstName: input.first_name, lastName: input.last_name, email: input.email, password: input.password1 },

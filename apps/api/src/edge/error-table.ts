@@ -1,5 +1,6 @@
 import { messages } from '@authsvc/contracts';
 import type { DomainError, FieldMessages, PlainErrorCode } from '@authsvc/domain';
+import { passwordMessages } from './password-screening.js';
 
 /** A DRF error body: field-keyed messages, or one `detail`. */
 export type ErrorBody = FieldMessages | { readonly detail: string };
@@ -14,7 +15,7 @@ export interface ErrorMapping {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
-/** The one table from domain error codes to REST statuses and DRF bodies. */
+/** The one table from domain error codes to REST statuses and DRF bodies (see `errorMapping` for the rest). */
 export const errorTable: Record<PlainErrorCode, ErrorMapping> = {
   email_taken: { status: 400, body: { email: [messages.emailTaken] } },
   invalid_credentials: { status: 400, body: { non_field_errors: [messages.invalidCredentials] } },
@@ -24,6 +25,8 @@ export const errorTable: Record<PlainErrorCode, ErrorMapping> = {
   token_expired: { status: 401, body: { detail: messages.tokenExpired } },
   user_inactive: { status: 401, body: { detail: messages.userInactive } },
   user_not_found: { status: 404, body: { detail: messages.notFound } },
+  // The password may be fine: the breach check could not be made and is set to refuse (DRF's 503).
+  password_check_unavailable: { status: 503, body: { detail: messages.serviceUnavailable } },
 };
 
 /** How a domain error reads over REST: the table's entry, or the body its details make. */
@@ -31,6 +34,8 @@ export function errorMapping(error: DomainError): ErrorMapping {
   switch (error.code) {
     case 'invalid_input':
       return { status: 400, body: error.fields };
+    case 'password_rejected':
+      return { status: 400, body: { password1: passwordMessages(error.problems) } };
     case 'throttled':
       // DRF's answer: the wait in the message and in `Retry-After`.
       return {

@@ -1,3 +1,4 @@
+import { pwnedPasswordsFailures, type PwnedPasswordsFailure } from '@authsvc/adapter-password-screening';
 import { createPipelineMetrics, type PipelineMetrics } from '@authsvc/observability';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
@@ -28,6 +29,8 @@ export interface ApiMetrics {
   recordLogin(outcome: LoginOutcome): void;
   /** Records a request the throttle refused. */
   recordThrottled(route: string): void;
+  /** Records a breach check the Pwned Passwords API did not answer. */
+  recordBreachCheckFailure(reason: PwnedPasswordsFailure): void;
 }
 
 // Latency buckets around scrypt's cost: a login takes tens of milliseconds by design.
@@ -63,6 +66,12 @@ export function createApiMetrics(sources: MetricSources): ApiMetrics {
     labelNames: ['route'],
     registers: [registry],
   });
+  const breachCheckFailures = new Counter({
+    name: 'authsvc_password_breach_check_failures_total',
+    help: 'Password breach checks the Pwned Passwords API did not answer, by reason (PASSWORD_BREACH_CHECK_ON_ERROR decides their fate)',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
   // Both outbox gauges come from one query, run once per scrape by the gauge registered first.
   new Gauge({
     name: 'authsvc_outbox_backlog',
@@ -85,6 +94,7 @@ export function createApiMetrics(sources: MetricSources): ApiMetrics {
   });
   // Zero series for every outcome, so rate() works from the first scrape.
   for (const outcome of ['success', 'bad_credentials', 'disabled', 'throttled'] satisfies LoginOutcome[]) logins.inc({ outcome }, 0);
+  for (const reason of pwnedPasswordsFailures) breachCheckFailures.inc({ reason }, 0);
 
   return {
     registry,
@@ -99,6 +109,9 @@ export function createApiMetrics(sources: MetricSources): ApiMetrics {
     },
     recordThrottled(route) {
       throttled.inc({ route });
+    },
+    recordBreachCheckFailure(reason) {
+      breachCheckFailures.inc({ reason });
     },
   };
 }

@@ -4,6 +4,7 @@ export type { EventPublisher } from './event-publisher.js';
 export type { Outbox } from './outbox.js';
 export type { OutboxBatchOutcome, OutboxQueue } from './outbox-queue.js';
 export type { PasswordHasher } from './password-hasher.js';
+export type { PasswordCandidate, PasswordFinding, PasswordPolicy, PasswordProblem, PersonalAttribute } from './password-policy.js';
 export type { TokenRepository, TokenWithUser } from './token-repository.js';
 export type { TokenSecrets } from './token-secrets.js';
 export type { TransactionalPorts, UnitOfWork } from './unit-of-work.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { inMemoryAuth } from '../../src/index.js';
+import { combinePasswordPolicies, userAttributeSimilarityPolicy } from '@authsvc/domain';
+import { inMemoryAuth, ListedPasswordPolicy } from '../../src/index.js';
 import { aContext, aRegistration } from './mothers.js';
 
 describe('registerUser', () => {
@@ -38,5 +39,58 @@ describe('registerUser', () => {
     expect(results.filter((r) => !r.ok)).toHaveLength(2);
     expect(store.state.users.size).toBe(1);
     expect(store.state.outbox).toHaveLength(1);
+  });
+});
+
+describe('registerUser screening the password', () => {
+  it('refuses a password too similar to the email before hashing: no user, no event', async () => {
+    const { service, store } = inMemoryAuth();
+    const result = await service.register(aRegistration({ email: 'johnny1970@example.com', password: 'Johnny1970' }), aContext());
+
+    expect(result).toEqual({ ok: false, error: { code: 'password_rejected', problems: [{ kind: 'too_similar', attribute: 'email' }] } });
+    expect(store.state.users.size).toBe(0);
+    expect(store.state.outbox).toHaveLength(0);
+  });
+
+  it("reports every policy's problems in the policies' order", async () => {
+    const policy = combinePasswordPolicies([
+      userAttributeSimilarityPolicy(),
+      new ListedPasswordPolicy({ johnny1970: [{ kind: 'too_common' }] }),
+      new ListedPasswordPolicy({ johnny1970: [{ kind: 'breached' }] }),
+    ]);
+    const { service } = inMemoryAuth({}, policy);
+    const result = await service.register(aRegistration({ firstName: 'Johnny', password: 'johnny1970' }), aContext());
+
+    expect(result).toEqual({
+      ok: false,
+      error: {
+        code: 'password_rejected',
+        problems: [{ kind: 'too_similar', attribute: 'firstName' }, { kind: 'too_common' }, { kind: 'breached' }],
+      },
+    });
+  });
+
+  it('refuses as unavailable a password a check could not clear, and registers nothing', async () => {
+    const { service, store } = inMemoryAuth({}, new ListedPasswordPolicy({ 'Unchecked-Pass-9': [{ kind: 'unverifiable' }] }));
+    const result = await service.register(aRegistration({ password: 'Unchecked-Pass-9' }), aContext());
+
+    expect(result).toEqual({ ok: false, error: { code: 'password_check_unavailable' } });
+    expect(store.state.users.size).toBe(0);
+  });
+
+  it('reports the real problems, not the unavailability, when a password has both', async () => {
+    const policy = new ListedPasswordPolicy({ 'qwerty123': [{ kind: 'too_common' }, { kind: 'unverifiable' }] });
+    const { service } = inMemoryAuth({}, policy);
+    const result = await service.register(aRegistration({ password: 'qwerty123' }), aContext());
+
+    expect(result).toEqual({ ok: false, error: { code: 'password_rejected', problems: [{ kind: 'too_common' }] } });
+  });
+
+  it('registers a password every policy accepts', async () => {
+    const { service, store } = inMemoryAuth({}, new ListedPasswordPolicy({ 'qwerty123': [{ kind: 'too_common' }] }));
+    const result = await service.register(aRegistration(), aContext());
+
+    expect(result.ok).toBe(true);
+    expect(store.state.users.size).toBe(1);
   });
 });

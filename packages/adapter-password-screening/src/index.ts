@@ -1,0 +1,2 @@
+export * from './pwned-passwords.js';
+export * from './zxcvbn-common-passwords.js';

@@ -1,0 +1,1 @@
+export * from './pwned-passwords-range.js';
