@@ -14,10 +14,14 @@ interface CharFieldOptions {
   readonly trim: boolean;
 }
 
+// In a `u` regex a paired surrogate is one code point, so only a surrogate without its partner matches.
+const LONE_SURROGATE = /\p{Cs}/u;
+
 /**
  * The input side of DRF's CharField: numbers become strings, other non-strings are refused with
  * DRF's message, white space is trimmed unless told otherwise, blank fails alone (later checks
- * would only repeat it), and the length cap holds.
+ * would only repeat it), and the length cap holds. Like DRF's, it refuses NUL and lone surrogates,
+ * which PostgreSQL cannot store: refused here, they never reach the hashing or the database.
  */
 export function charField({ maxLength, trim }: CharFieldOptions): z.ZodType<string, string> {
   // Typed as string in, string out: numbers are accepted as DRF does, but clients should send strings.
@@ -32,7 +36,12 @@ export function charField({ maxLength, trim }: CharFieldOptions): z.ZodType<stri
           issue.input === undefined ? messages.required : issue.input === null ? messages.notNull : messages.notAString,
       })
       .min(1, { error: messages.blank, abort: true })
-      .max(maxLength, { error: messages.maxLength(maxLength), abort: true }),
+      .max(maxLength, { error: messages.maxLength(maxLength), abort: true })
+      .refine((text) => !text.includes('\u0000'), { error: messages.nullCharacters, abort: true })
+      .refine((text) => !LONE_SURROGATE.test(text), {
+        error: (issue) => messages.surrogateCharacter(LONE_SURROGATE.exec(String(issue.input))?.[0].charCodeAt(0) ?? 0),
+        abort: true,
+      }),
   );
   return field as unknown as z.ZodType<string, string>;
 }
