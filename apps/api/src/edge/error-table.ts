@@ -1,3 +1,4 @@
+import { classifyDatabaseError } from '@authsvc/adapter-postgres';
 import { messages, type FieldErrors } from '@authsvc/contracts';
 import type { DomainErrorCode } from '@authsvc/domain';
 
@@ -8,7 +9,7 @@ export type ErrorBody = FieldErrors | { readonly detail: string };
 export type RpcErrorCode = 'BAD_REQUEST' | 'UNAUTHORIZED' | 'NOT_FOUND' | 'FORBIDDEN' | 'PAYLOAD_TOO_LARGE' | 'UNSUPPORTED_MEDIA_TYPE' | 'TOO_MANY_REQUESTS' | 'SERVICE_UNAVAILABLE' | 'INTERNAL_SERVER_ERROR' | 'METHOD_NOT_SUPPORTED';
 
 /** How one domain error reads over REST (status and body). */
-interface ErrorMapping {
+export interface ErrorMapping {
   readonly status: number;
   readonly body: ErrorBody;
 }
@@ -24,6 +25,25 @@ export const errorTable: Record<DomainErrorCode, ErrorMapping> = {
   user_inactive: { status: 401, body: { detail: messages.userInactive } },
   user_not_found: { status: 404, body: { detail: messages.notFound } },
 };
+
+const unavailable: ErrorMapping = { status: 503, body: { detail: messages.serviceUnavailable } };
+
+/**
+ * How an unexpected failure reads, on both transports: a value the database refused is the
+ * request's fault (400), a database away or a deadline passed is a 503 to retry, and anything
+ * else a bare 500 that shows no SQL, message or stack.
+ */
+export function faultMapping(error: unknown): ErrorMapping {
+  switch (classifyDatabaseError(error)) {
+    case 'bad_input':
+      return { status: 400, body: { detail: messages.malformedRequest } };
+    case 'unavailable':
+    case 'timeout':
+      return unavailable;
+    case 'bug':
+      return { status: 500, body: { detail: messages.serverError } };
+  }
+}
 
 const rpcCodes: Record<number, RpcErrorCode> = {
   400: 'BAD_REQUEST',
