@@ -14,6 +14,7 @@ import { clientErrorHandler, errorHandler } from './error-handler.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { registerRestRoutes, restResources } from './rest-routes.js';
 import { requestContext } from './request-context.js';
+import { deadlineOf, installRequestDeadline } from './request-deadline.js';
 
 /** Options of the HTTP server. */
 export interface HttpServerOptions {
@@ -26,7 +27,7 @@ export interface HttpServerOptions {
   readonly metrics: ApiMetrics;
   /** Browser origins allowed to call the API; empty leaves CORS off (no CORS headers at all). */
   readonly corsOrigins: readonly string[];
-  /** A REST request not answered by then gets a 503 instead of hanging (a frozen database). */
+  /** A REST or tRPC request not answered by then gets a 503, its database work rolled back, instead of hanging (a frozen database). */
   readonly requestDeadlineMs: number;
 }
 
@@ -131,12 +132,24 @@ export function buildHttpServer(endpoints: AuthEndpoints, options: HttpServerOpt
   server.register(async (docs) => registerApiDocs(docs, buildOpenApiDocument(resources, version)));
 
   server.register(async (rest) => registerRestRoutes(rest, resources, options.requestDeadlineMs));
-  server.register(fastifyTRPCPlugin, {
-    prefix: '/trpc',
-    trpcOptions: {
-      router: appRouter,
-      createContext: ({ req }) => ({ endpoints, authorization: req.headers.authorization, request: requestContext(req) }),
-    } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
+  server.register(async (trpc) => {
+    // The same deadline as REST's; the procedures answer it themselves, in tRPC's shape.
+    installRequestDeadline(trpc, options.requestDeadlineMs);
+    await trpc.register(fastifyTRPCPlugin, {
+      prefix: '/trpc',
+      trpcOptions: {
+        router: appRouter,
+        createContext: ({ req }) => ({
+          endpoints,
+          authorization: req.headers.authorization,
+          request: requestContext(req),
+          deadline: deadlineOf(req),
+        }),
+        onError: ({ error, req }) => {
+          if (error.code === 'INTERNAL_SERVER_ERROR') req.log.error({ err: error.cause ?? error }, 'unhandled error');
+        },
+      } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
+    });
   });
   return server;
 }
