@@ -122,8 +122,7 @@ async function transactionsFromBeforeTheFreezeEnded(): Promise<void> {
   throw new Error('a transaction from before the freeze is still open after 10 s');
 }
 
-// The REST deadline covers a frozen database; tRPC calls (internal, with their own client
-// timeouts) get SERVICE_UNAVAILABLE when the database refuses, as in the first test.
+// The deadline covers a frozen database on REST and tRPC alike, and rolls back what it cut short.
 describe('PostgreSQL going away and coming back', () => {
   it('stopped: answers 503 fast, readyz not ready, healthz up; recovers by itself on restart', { timeout: 60_000 }, async () => {
     await postgres!.stop();
