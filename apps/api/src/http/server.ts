@@ -16,6 +16,22 @@ import { registerRestRoutes, restResources } from './rest-routes.js';
 import { requestContext } from './request-context.js';
 import { deadlineOf, installRequestDeadline } from './request-deadline.js';
 
+/** How long a client may take, and how many may be connected at once. */
+export interface SocketLimits {
+  /** Time to receive a whole request, headers and body. */
+  readonly requestTimeoutMs: number;
+  /** Time to receive a request's headers; at most `requestTimeoutMs`. */
+  readonly headersTimeoutMs: number;
+  /** Time an idle keep-alive connection is kept open between requests. */
+  readonly keepAliveTimeoutMs: number;
+  /** Connections open at once; past it, new ones are closed at once. */
+  readonly maxConnections: number;
+}
+
+// Node checks the request and headers timeouts only this often (30 s by default), which would add
+// up to that much to each limit.
+const LIMIT_CHECK_INTERVAL_MS = 1_000;
+
 /** Options of the HTTP server. */
 export interface HttpServerOptions {
   readonly bodyLimitBytes: number;
@@ -29,6 +45,7 @@ export interface HttpServerOptions {
   readonly corsOrigins: readonly string[];
   /** A REST or tRPC request not answered by then gets a 503, its database work rolled back, instead of hanging (a frozen database). */
   readonly requestDeadlineMs: number;
+  readonly socketLimits: SocketLimits;
 }
 
 /** A route as registered, for checking that the API description covers every one. */
@@ -68,6 +85,12 @@ export function buildHttpServer(endpoints: AuthEndpoints, options: HttpServerOpt
     logger: options.logger,
     exposeHeadRoutes: false,
     return503OnClosing: true,
+    requestTimeout: options.socketLimits.requestTimeoutMs,
+    keepAliveTimeout: options.socketLimits.keepAliveTimeoutMs,
+    http: {
+      headersTimeout: options.socketLimits.headersTimeoutMs,
+      connectionsCheckingInterval: Math.min(LIMIT_CHECK_INTERVAL_MS, options.socketLimits.headersTimeoutMs),
+    },
     clientErrorHandler,
     requestIdHeader: false,
     // A caller's request id is kept when it is sane, so logs and events can be joined across services.
@@ -76,6 +99,8 @@ export function buildHttpServer(endpoints: AuthEndpoints, options: HttpServerOpt
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
   });
+
+  server.server.maxConnections = options.socketLimits.maxConnections;
 
   const registeredRoutes: RegisteredRoute[] = [];
   server.decorate('registeredRoutes', registeredRoutes);
