@@ -171,7 +171,8 @@ export function buildHttpServer(endpoints: AuthEndpoints, options: HttpServerOpt
           deadline: deadlineOf(req),
         }),
         onError: ({ error, req }) => {
-          if (error.code === 'INTERNAL_SERVER_ERROR') req.log.error({ err: error.cause ?? error }, 'unhandled error');
+          // The client sees a bare 500; the log gets the fault, through the error's causes.
+          if (error.code === 'INTERNAL_SERVER_ERROR') req.log.error({ err: error }, 'unhandled error');
         },
       } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
     });

@@ -13,10 +13,13 @@ export interface TrpcContext {
   readonly deadline: AbortSignal;
 }
 
-/** Carries the DRF body of a failure to the error formatter. */
+/** Carries the DRF body of a failure to the error formatter, and the fault behind it (if any) to the log. */
 class EdgeFailure extends Error {
-  constructor(readonly body: ErrorBody) {
-    super('edge failure');
+  constructor(
+    readonly body: ErrorBody,
+    fault?: unknown,
+  ) {
+    super('edge failure', fault === undefined ? undefined : { cause: fault });
   }
 }
 
@@ -39,7 +42,7 @@ const passing = (deadline: AbortSignal): Promise<never> =>
 function faultError(error: unknown): TRPCError {
   const { status, body } = faultMapping(error);
   const detail = 'detail' in body && typeof body.detail === 'string' ? body.detail : 'Invalid input.';
-  return new TRPCError({ code: rpcCodeFor(status), message: detail, cause: new EdgeFailure(body) });
+  return new TRPCError({ code: rpcCodeFor(status), message: detail, cause: new EdgeFailure(body, error) });
 }
 
 /**
