@@ -6,7 +6,7 @@ import {
   KyselyThrottleStore,
   type OpenDatabase,
 } from '@authsvc/adapter-postgres';
-import { createAuthService, createThrottlePolicy, type AuthDependencies, type AuthService, type Clock } from '@authsvc/domain';
+import { createAuthService, type AuthDependencies, type AuthService, type Clock } from '@authsvc/domain';
 import { startEmbeddedEvents, type EmbeddedEvents } from '@authsvc/event-pipeline';
 import type { FastifyInstance } from 'fastify';
 import { corsOrigins, socketLimits, throttleSettings, trustProxySetting, type ApiConfig } from './config.js';
@@ -48,6 +48,7 @@ export async function createApiApp(config: ApiConfig, overrides: ApiOverrides = 
     users: persistence.users,
     tokens: persistence.tokens,
     unitOfWork: persistence.unitOfWork,
+    throttles: new KyselyThrottleStore(database.db),
     hasher: new ScryptPasswordHasher({ logN: config.SCRYPT_LOG_N, r: config.SCRYPT_R, p: config.SCRYPT_P }),
     secrets: new CryptoTokenSecrets(),
     clock: overrides.clock ?? systemClock,
@@ -55,13 +56,13 @@ export async function createApiApp(config: ApiConfig, overrides: ApiOverrides = 
     settings: {
       tokenTtlSeconds: config.TOKEN_EXPIRED_AFTER_SECONDS,
       tokenLimitPerUser: config.TOKEN_LIMIT_PER_USER ?? null,
+      throttle: throttleSettings(config),
     },
   };
   const service = createAuthService(deps);
-  const throttle = createThrottlePolicy({ store: new KyselyThrottleStore(database.db), clock: deps.clock }, throttleSettings(config));
   // Counters of addresses and emails seen once would pile up: every instance sweeps a batch a minute.
   // A failed sweep (database away) is simply the next minute's work.
-  const purgeTimer = setInterval(() => throttle.purgeExpired(1_000).catch(() => 0), 60_000);
+  const purgeTimer = setInterval(() => service.purgeExpiredThrottles(1_000).catch(() => 0), 60_000);
   purgeTimer.unref();
   const metrics = createApiMetrics({ outboxBacklog: () => readOutboxBacklog(database.db) });
   // A list, so a dependency the API may gain adds its own; Kafka is none: the API only writes the outbox.
@@ -69,7 +70,7 @@ export async function createApiApp(config: ApiConfig, overrides: ApiOverrides = 
     { name: 'database', check: () => databaseIsReachable(database.db) },
     { name: 'migrations', check: () => migrationsApplied(database.db) },
   ];
-  const server = buildHttpServer(createAuthEndpoints(countLoginOutcomes(service, metrics), throttle), {
+  const server = buildHttpServer(createAuthEndpoints(countLoginOutcomes(service, metrics)), {
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
     trustProxy: trustProxySetting(config.TRUST_PROXY),
     logger: loggerOptions(config.LOG_LEVEL, overrides.logDestination),

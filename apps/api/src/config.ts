@@ -53,6 +53,7 @@ const schema = z.object({
   LOGIN_LOCKOUT_BASE_SECONDS: integer(1, 3_600).default(2),
   LOGIN_LOCKOUT_MAX_SECONDS: integer(1, 86_400).default(300),
   LOGIN_FAILURE_WINDOW_SECONDS: integer(1, 7 * 86_400).default(3_600),
+  LOGIN_ACCOUNT_FAILURES_BEFORE_LOCKOUT: integer(0, 100_000).default(50),
   CORS_ORIGINS: z.string().optional(),
   REQUEST_DEADLINE_MS: integer(100, 600_000).default(10_000),
   // Socket limits: a client that sends its request (or headers) too slowly, or idles between
@@ -87,18 +88,26 @@ export function trustProxySetting(value: string): boolean | string[] | ((address
   return value.split(',').map((part) => part.trim()).filter((part) => part.length > 0);
 }
 
-/** The throttles' settings; LOGIN_FAILURES_BEFORE_LOCKOUT=0 turns the per-account lockout off. */
+/**
+ * The throttles' settings. LOGIN_FAILURES_BEFORE_LOCKOUT=0 turns the per-account-and-address
+ * lockout off, LOGIN_ACCOUNT_FAILURES_BEFORE_LOCKOUT=0 the account-wide one; both share the backoff.
+ */
 export function throttleSettings(config: ApiConfig): ThrottleSettings {
-  const lockout: LockoutSettings | null =
-    config.LOGIN_FAILURES_BEFORE_LOCKOUT === 0
+  const lockoutAfter = (failuresBeforeLockout: number): LockoutSettings | null =>
+    failuresBeforeLockout === 0
       ? null
       : {
-          failuresBeforeLockout: config.LOGIN_FAILURES_BEFORE_LOCKOUT,
+          failuresBeforeLockout,
           baseSeconds: config.LOGIN_LOCKOUT_BASE_SECONDS,
           maxSeconds: config.LOGIN_LOCKOUT_MAX_SECONDS,
           failureWindowSeconds: config.LOGIN_FAILURE_WINDOW_SECONDS,
         };
-  return { loginRate: config.LOGIN_RATE, registrationRate: config.REGISTRATION_RATE, lockout };
+  return {
+    loginRate: config.LOGIN_RATE,
+    registrationRate: config.REGISTRATION_RATE,
+    lockout: lockoutAfter(config.LOGIN_FAILURES_BEFORE_LOCKOUT),
+    accountLockout: lockoutAfter(config.LOGIN_ACCOUNT_FAILURES_BEFORE_LOCKOUT),
+  };
 }
 
 /** The HTTP server's socket limits from the configuration. */

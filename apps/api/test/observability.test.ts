@@ -51,6 +51,10 @@ describe('logs', () => {
     const trpc = createTRPCClient<AppRouter>({ links: [httpLink({ url: `${baseUrl}/trpc`, headers: { authorization } })] });
     await trpc.auth.me.query();
     const trpcKey = (await trpc.auth.login.mutate({ email: user.email, password: PASSWORD })).key;
+    // Secrets in a query string: a tRPC GET's input, a token a careless client put in the URL.
+    const input = encodeURIComponent(JSON.stringify({ email: user.email, password: PASSWORD }));
+    await fetch(`${baseUrl}/trpc/auth.login?input=${input}`);
+    await fetch(`${baseUrl}/api/users/me/?token=${key}`);
     expect((await post('/api/users/logout/', {}, { authorization })).status).toBe(200);
 
     const records = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
@@ -58,6 +62,9 @@ describe('logs', () => {
     const text = lines.join('\n');
     for (const secret of [PASSWORD, key, trpcKey, authorization]) expect(text).not.toContain(secret);
     expect(text.toLowerCase()).not.toContain('"authorization"');
+    expect(records.map((record) => (record.req as { url?: string } | undefined)?.url)).toEqual(
+      expect.arrayContaining(['/trpc/auth.login', '/api/users/me/']),
+    );
     expect(records.filter((record) => record.reqId === 'req-login-1').map((record) => record.msg)).toEqual(
       expect.arrayContaining(['incoming request', 'request completed']),
     );

@@ -6,14 +6,16 @@ import type { ColumnType, Generated, GeneratedAlways } from 'kysely';
  */
 export type Timestamp = ColumnType<Date, Date, Date>;
 
-/** The `users` table: one row per account. Uniqueness of `lower(email)` is enforced by an index. */
+/** The `users` table: one row per account. Uniqueness of `email_normalized` is enforced by an index. */
 export interface UsersTable {
   /** Identity column; `integer` so pg returns a JS number, never a string. */
   id: GeneratedAlways<number>;
   first_name: string;
   last_name: string;
-  /** As registered, case kept; compared through `lower(email)`. */
+  /** As registered, case kept; shown, never compared. */
   email: string;
+  /** The domain's `normalizeEmail` of `email`: what lookups and uniqueness compare. */
+  email_normalized: string;
   password_hash: string;
   is_active: Generated<boolean>;
   created_at: Timestamp;
@@ -67,7 +69,7 @@ export interface AuditLogTable {
   type: string;
   version: number;
   user_id: number | null;
-  /** The email the event carries (`user.registered`, `user.login_failed`), else null. */
+  /** The email the event carries (`user.registered`, `user.login_failed`), normalised for lookups, else null. */
   email: string | null;
   occurred_at: Timestamp;
   /** The whole event, in the outbox payload's shape. */

@@ -1,11 +1,11 @@
-import type { AuditLog, AuditSubject, DomainEvent } from '@authsvc/domain';
-import { type Kysely, sql } from 'kysely';
+import { normalizeEmail, type AuditLog, type AuditSubject, type DomainEvent } from '@authsvc/domain';
+import type { Kysely } from 'kysely';
 import type { Database } from './database.js';
 import { fromOutboxPayload, toOutboxPayload } from './outbox-envelope.js';
 
-/** The email an event carries, for the events whose payload has one. */
+/** The normalised email an event carries, for the events whose payload has one: what lookups compare. */
 function emailOf(event: DomainEvent): string | null {
-  return event.type === 'user.registered' || event.type === 'user.login_failed' ? event.data.email : null;
+  return event.type === 'user.registered' || event.type === 'user.login_failed' ? normalizeEmail(event.data.email) : null;
 }
 
 /** `AuditLog` over the `audit_log` table; idempotent by event id through its unique index. */
@@ -38,8 +38,7 @@ export class KyselyAuditLog implements AuditLog {
       .selectFrom('audit_log')
       .select(['seq', 'payload'])
       .where((eb) => {
-        // Written as `lower(email) = lower($1)` so the expression index serves it.
-        const byEmail = eb(sql<string>`lower(email)`, '=', sql<string>`lower(${subject.email})`);
+        const byEmail = eb('email', '=', normalizeEmail(subject.email));
         return subject.userId === null ? byEmail : eb.or([eb('user_id', '=', subject.userId), byEmail]);
       })
       .orderBy('occurred_at', 'desc')

@@ -1,14 +1,6 @@
-import type { ThrottleCounter, ThrottleStore } from '@authsvc/domain';
-import { type Kysely, sql } from 'kysely';
+import type { AttemptOutcome, AttemptRule, ThrottleCounter, ThrottleStore } from '@authsvc/domain';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Database } from './database.js';
-
-type CounterRow = { hits: number; window_ends_at: Date; blocked_until: Date | null };
-
-const toCounter = (row: CounterRow): ThrottleCounter => ({
-  hits: row.hits,
-  windowEndsAt: row.window_ends_at,
-  blockedUntil: row.blocked_until,
-});
 
 /**
  * `ThrottleStore` over one PostgreSQL table. Each hit is one `INSERT ... ON CONFLICT DO UPDATE
@@ -23,7 +15,6 @@ export class KyselyThrottleStore implements ThrottleStore {
   async hit(scope: string, key: string, windowSeconds: number, now: Date): Promise<ThrottleCounter> {
     const windowEndsAt = new Date(now.getTime() + windowSeconds * 1000);
     const windowOpen = sql<boolean>`throttles.window_ends_at > ${now}`;
-    const liveBlock = sql<Date | null>`case when throttles.blocked_until > ${now} then throttles.blocked_until end`;
     const newWindowEnd = sql<Date>`case when ${windowOpen} then throttles.window_ends_at else ${windowEndsAt}::timestamptz end`;
     const row = await this.db
       .insertInto('throttles')
@@ -32,40 +23,61 @@ export class KyselyThrottleStore implements ThrottleStore {
         oc.columns(['scope', 'key']).doUpdateSet({
           hits: sql<number>`case when ${windowOpen} then throttles.hits + 1 else 1 end`,
           window_ends_at: newWindowEnd,
-          blocked_until: liveBlock,
-          // greatest() skips a null block.
-          expires_at: sql<Date>`greatest(${newWindowEnd}, ${liveBlock})`,
+          expires_at: newWindowEnd,
         }),
       )
-      .returning(['hits', 'window_ends_at', 'blocked_until'])
+      .returning(['hits', 'window_ends_at'])
       .executeTakeFirstOrThrow();
-    return toCounter(row);
+    return { hits: row.hits, windowEndsAt: row.window_ends_at };
   }
 
-  /** The live counter of `scope`/`key`, or null. */
-  async read(scope: string, key: string, now: Date): Promise<ThrottleCounter | null> {
+  /**
+   * One upsert whose update only happens while the key is not blocked (`DO UPDATE ... WHERE`): the
+   * row lock makes concurrent attempts take turns, so each sees the count and block the one before
+   * it left. No row back means refused; a second read then says until when.
+   */
+  async attempt(scope: string, key: string, rule: AttemptRule, now: Date): Promise<AttemptOutcome> {
+    const windowEndsAt = new Date(now.getTime() + rule.windowSeconds * 1000);
+    const windowOpen = sql<boolean>`throttles.window_ends_at > ${now}`;
+    const attempts = sql<number>`case when ${windowOpen} then throttles.hits + 1 else 1 end`;
+    const newWindowEnd = sql<Date>`case when ${windowOpen} then throttles.window_ends_at else ${windowEndsAt}::timestamptz end`;
+    // The schedule is indexed from 1 in SQL; past its end the last length repeats.
+    const blockAfter = (count: RawBuilder<number>) =>
+      sql<Date | null>`case when ${count} >= ${rule.blockFromAttempt}::int then ${now}::timestamptz + make_interval(secs => (${rule.blockSeconds}::int[])[least(${count} - ${rule.blockFromAttempt}::int + 1, ${rule.blockSeconds.length}::int)]) end`;
+    const firstBlock = blockAfter(sql<number>`1`);
     const row = await this.db
+      .insertInto('throttles')
+      .values({
+        scope,
+        key,
+        hits: 1,
+        window_ends_at: windowEndsAt,
+        blocked_until: firstBlock,
+        expires_at: sql<Date>`greatest(${windowEndsAt}::timestamptz, ${firstBlock})`,
+      })
+      .onConflict((oc) =>
+        oc
+          .columns(['scope', 'key'])
+          .doUpdateSet({
+            hits: attempts,
+            window_ends_at: newWindowEnd,
+            blocked_until: blockAfter(attempts),
+            expires_at: sql<Date>`greatest(${newWindowEnd}, ${blockAfter(attempts)})`,
+          })
+          .where(({ eb, or }) => or([eb('throttles.blocked_until', 'is', null), eb('throttles.blocked_until', '<=', now)])),
+      )
+      .returning('hits')
+      .executeTakeFirst();
+    if (row) return { admitted: true, attempts: row.hits };
+    const blocked = await this.db
       .selectFrom('throttles')
-      .select(['hits', 'window_ends_at', 'blocked_until'])
+      .select('blocked_until')
       .where('scope', '=', scope)
       .where('key', '=', key)
-      .where('expires_at', '>', now)
       .executeTakeFirst();
-    return row ? toCounter(row) : null;
-  }
-
-  /** Blocks the key until `until`, keeping a longer block; creates the counter when there is none. */
-  async block(scope: string, key: string, until: Date): Promise<void> {
-    await this.db
-      .insertInto('throttles')
-      .values({ scope, key, hits: 0, window_ends_at: until, blocked_until: until, expires_at: until })
-      .onConflict((oc) =>
-        oc.columns(['scope', 'key']).doUpdateSet({
-          blocked_until: sql<Date>`greatest(throttles.blocked_until, excluded.blocked_until)`,
-          expires_at: sql<Date>`greatest(throttles.expires_at, excluded.blocked_until)`,
-        }),
-      )
-      .execute();
+    // A success may have lifted the block in between: then this attempt simply tries again.
+    if (!blocked?.blocked_until || blocked.blocked_until <= now) return this.attempt(scope, key, rule, now);
+    return { admitted: false, blockedUntil: blocked.blocked_until };
   }
 
   /** Deletes the counter of `scope`/`key`. */

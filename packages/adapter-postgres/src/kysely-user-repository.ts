@@ -1,13 +1,7 @@
-import type { NewUser, User, UserRepository } from '@authsvc/domain';
-import { type Kysely, sql } from 'kysely';
+import { normalizeEmail, type NewUser, type User, type UserRepository } from '@authsvc/domain';
+import type { Kysely } from 'kysely';
 import type { Database } from './database.js';
 import { toUser } from './user-row.js';
-
-/**
- * The expression of the `users_email_lower_key` index. Lookups use it too, so they match exactly
- * what uniqueness means, PostgreSQL's `lower()` under the database's collation, and use the index.
- */
-const emailKey = sql<string>`lower(email)`;
 
 /** `UserRepository` over PostgreSQL through Kysely; give it a `Transaction` to work inside one. */
 export class KyselyUserRepository implements UserRepository {
@@ -15,7 +9,7 @@ export class KyselyUserRepository implements UserRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   /**
-   * Inserts with `ON CONFLICT ((lower(email))) DO NOTHING RETURNING *`. A taken email yields no row
+   * Inserts with `ON CONFLICT (email_normalized) DO NOTHING RETURNING *`. A taken email yields no row
    * instead of a unique violation, so the caller's transaction stays usable, and a concurrent
    * registration of the same email waits for the first to commit and then yields no row: never a 500.
    */
@@ -26,21 +20,22 @@ export class KyselyUserRepository implements UserRepository {
         first_name: user.firstName,
         last_name: user.lastName,
         email: user.email,
+        email_normalized: normalizeEmail(user.email),
         password_hash: user.passwordHash,
         created_at: user.createdAt,
       })
-      .onConflict((oc) => oc.expression(emailKey).doNothing())
+      .onConflict((oc) => oc.column('email_normalized').doNothing())
       .returningAll()
       .executeTakeFirst();
     return row ? toUser(row) : null;
   }
 
-  /** The user whose email matches ignoring case, or null. */
+  /** The user whose email normalises to the same address, or null. */
   async findByEmail(email: string): Promise<User | null> {
     const row = await this.db
       .selectFrom('users')
       .selectAll()
-      .where(emailKey, '=', sql<string>`lower(${email})`)
+      .where('email_normalized', '=', normalizeEmail(email))
       .executeTakeFirst();
     return row ? toUser(row) : null;
   }
@@ -61,7 +56,7 @@ export class KyselyUserRepository implements UserRepository {
     const row = await this.db
       .updateTable('users')
       .set({ is_active: isActive })
-      .where(emailKey, '=', sql<string>`lower(${email})`)
+      .where('email_normalized', '=', normalizeEmail(email))
       .returningAll()
       .executeTakeFirst();
     return row ? toUser(row) : null;

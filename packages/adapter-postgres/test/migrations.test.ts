@@ -1,9 +1,9 @@
-import { sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKysely, createMigrator, migrateToLatest, MigrationFailedError } from '../src/index.js';
 import { createTestDatabase, type TestDatabase } from '../src/testing/index.js';
 
-const ALL = ['0001_create_users', '0002_create_tokens', '0003_create_outbox', '0004_create_audit_log', '0005_create_throttles'];
+const ALL = ['0001_create_users', '0002_create_tokens', '0003_create_outbox', '0004_create_audit_log', '0005_create_throttles', '0006_normalize_emails'];
 
 describe('migrateToLatest', () => {
   let database: TestDatabase;
@@ -66,7 +66,8 @@ describe('migrateToLatest', () => {
     const indexes = await sql<{ indexname: string; indexdef: string }>`
       select indexname, indexdef from pg_indexes where schemaname = 'public'`.execute(database.db);
     const definition = (name: string) => indexes.rows.find((i) => i.indexname === name)?.indexdef;
-    expect(definition('users_email_lower_key')).toMatch(/UNIQUE INDEX .* \(lower\(\(email\)::text\)\)/);
+    expect(definition('users_email_normalized_key')).toMatch(/UNIQUE INDEX .* \(email_normalized\)/);
+    expect(definition('users_email_lower_key')).toBeUndefined();
     expect(definition('tokens_user_id_created_at_idx')).toMatch(/\(user_id, created_at\)/);
     expect(definition('tokens_expires_at_idx')).toMatch(/\(expires_at\)/);
   });
@@ -75,7 +76,7 @@ describe('migrateToLatest', () => {
     const db = database.db;
     const user = await db
       .insertInto('users')
-      .values({ first_name: 'A', last_name: 'B', email: 'digest@example.com', password_hash: 'h', created_at: new Date() })
+      .values({ first_name: 'A', last_name: 'B', email: 'digest@example.com', email_normalized: 'digest@example.com', password_hash: 'h', created_at: new Date() })
       .returning('id')
       .executeTakeFirstOrThrow();
     const token = (digest: string) => ({ digest, user_id: user.id, created_at: new Date(), expires_at: new Date() });
@@ -86,5 +87,49 @@ describe('migrateToLatest', () => {
     // Deleting the user takes its tokens with it.
     await db.deleteFrom('users').where('id', '=', user.id).execute();
     expect(await db.selectFrom('tokens').selectAll().execute()).toEqual([]);
+  });
+
+  it('backfills the normalised email of existing accounts and audit rows, keeping the email as typed', async () => {
+    const fresh = await createTestDatabase({ migrate: false });
+    try {
+      await createMigrator(fresh.db).migrateTo('0005_create_throttles');
+      const typed = [' Ada@Example.COM', 'zoe\u0308@example.com'];
+      const db = fresh.db as unknown as Kysely<any>;
+      for (const email of typed) {
+        await db.insertInto('users').values({ first_name: 'A', last_name: 'B', email, password_hash: 'h', created_at: new Date() }).execute();
+      }
+      await db
+        .insertInto('audit_log')
+        .values({ event_id: '00000000-0000-4000-8000-000000000001', type: 'user.login_failed', version: 1, email: 'GHOST@Example.com', occurred_at: new Date(), payload: '{}' })
+        .execute();
+      expect(await migrateToLatest(fresh.db)).toEqual(['0006_normalize_emails']);
+      const users = await fresh.db.selectFrom('users').select(['email', 'email_normalized']).orderBy('id').execute();
+      expect(users).toEqual([
+        { email: ' Ada@Example.COM', email_normalized: 'ada@example.com' },
+        { email: 'zoe\u0308@example.com', email_normalized: 'zo\u00eb@example.com' },
+      ]);
+      expect(await fresh.db.selectFrom('audit_log').select('email').execute()).toEqual([{ email: 'ghost@example.com' }]);
+    } finally {
+      await fresh.drop();
+    }
+  });
+
+  it('refuses to merge two accounts that become one address, naming them, and changes nothing', async () => {
+    const fresh = await createTestDatabase({ migrate: false });
+    try {
+      await createMigrator(fresh.db).migrateTo('0005_create_throttles');
+      const db = fresh.db as unknown as Kysely<any>;
+      // Distinct under lower(), one address once composed (NFC).
+      for (const email of ['zo\u00eb@example.com', 'zoe\u0308@example.com']) {
+        await db.insertInto('users').values({ first_name: 'A', last_name: 'B', email, password_hash: 'h', created_at: new Date() }).execute();
+      }
+      const failure = await migrateToLatest(fresh.db).catch((error: unknown) => error);
+      expect((failure as Error).message).toMatch(/accounts share one normalised email; merge or rename them, then migrate again: zo\u00eb@example.com \(ids 1, 2\)/);
+      const columns = await sql<{ column_name: string }>`
+        select column_name from information_schema.columns where table_name = 'users' and column_name = 'email_normalized'`.execute(fresh.db);
+      expect(columns.rows).toEqual([]);
+    } finally {
+      await fresh.drop();
+    }
   });
 });

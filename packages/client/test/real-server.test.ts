@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '../../../apps/api/test/support.js';
 import { createAuthClient, createTrpcClient, trpcErrorBody } from '../src/index.js';
+import { errorOf } from './error-of.js';
 
 let api: TestApi;
 beforeAll(async () => {
@@ -18,7 +19,7 @@ describe('against the real API', () => {
     const registered = await client.register(jane);
     expect(registered).toEqual({ ok: true, status: 201, data: { id: expect.any(Number), first_name: 'Jane', last_name: 'Roe', email: jane.email } });
     const again = await client.register({ ...jane, password2: 'Password124' });
-    expect(again.ok || again.error).toEqual({
+    expect(errorOf(again)).toEqual({
       kind: 'fields',
       status: 400,
       fields: { email: ['A user with this email already exists.'], password2: ['The two password fields did not match.'] },
@@ -27,7 +28,7 @@ describe('against the real API', () => {
     expect(await client.me()).toMatchObject({ ok: true, data: { email: jane.email } });
     expect(await client.logout()).toEqual({ ok: true, status: 200, data: { detail: 'Successfully logged out.' } });
     const me = await client.me();
-    expect(me.ok || me.error).toEqual({ kind: 'detail', status: 401, detail: 'Authentication credentials were not provided.' });
+    expect(errorOf(me)).toEqual({ kind: 'detail', status: 401, detail: 'Authentication credentials were not provided.' });
   });
 
   it('calls the same use cases through the typed tRPC client', async () => {

@@ -5,16 +5,22 @@ import { logoutUser } from './use-cases/logout-user.js';
 import { purgeExpiredTokens } from './use-cases/purge-expired-tokens.js';
 import { registerUser } from './use-cases/register-user.js';
 import { setUserActive } from './use-cases/set-user-active.js';
+import { createThrottlePolicy } from './throttle-policy.js';
 
 /** Every use case bound to one set of dependencies: what the transports call. */
 export function createAuthService(deps: AuthDependencies) {
+  const throttle = createThrottlePolicy({ store: deps.throttles, clock: deps.clock }, deps.settings.throttle);
   return {
     register: registerUser(deps),
-    login: loginUser(deps),
+    login: loginUser(deps, throttle),
+    /** Counts a request of an action limited per client address (registration); null when within the rate. */
+    admitClient: throttle.admitClient,
     authenticate: authenticateToken(deps),
     logout: logoutUser(deps),
     setUserActive: setUserActive(deps),
     purgeExpiredTokens: purgeExpiredTokens(deps),
+    /** Deletes up to `limit` throttle counters that no longer matter; returns how many. */
+    purgeExpiredThrottles: throttle.purgeExpired,
     /** True when an account already uses this email (ignoring case); lets validation report it beside other field errors. */
     isEmailTaken: async (email: string): Promise<boolean> => (await deps.users.findByEmail(email)) !== null,
   };

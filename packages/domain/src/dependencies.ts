@@ -1,9 +1,11 @@
 import type { DomainEvent, EventPayloads, EventType, RequestContext } from './events.js';
 import { EVENT_VERSION } from './events.js';
+import type { ThrottleSettings } from './throttle-policy.js';
 import type {
   Clock,
   IdGenerator,
   PasswordHasher,
+  ThrottleStore,
   TokenRepository,
   TokenSecrets,
   UnitOfWork,
@@ -16,6 +18,8 @@ export interface AuthSettings {
   readonly tokenTtlSeconds: number;
   /** Live tokens kept per user; the oldest are revoked beyond it. Null for no cap. */
   readonly tokenLimitPerUser: number | null;
+  /** The login and registration throttles. */
+  readonly throttle: ThrottleSettings;
 }
 
 /** Everything the use cases need from the outside world, injected by a composition root. */
@@ -23,6 +27,7 @@ export interface AuthDependencies {
   readonly users: UserRepository;
   readonly tokens: TokenRepository;
   readonly unitOfWork: UnitOfWork;
+  readonly throttles: ThrottleStore;
   readonly hasher: PasswordHasher;
   readonly secrets: TokenSecrets;
   readonly clock: Clock;
@@ -30,7 +35,12 @@ export interface AuthDependencies {
   readonly settings: AuthSettings;
 }
 
-/** Builds an event stamped with a fresh id and the current time. */
+/** The longest free text (a user agent) an event carries, so a client cannot bloat every event it causes. */
+export const EVENT_TEXT_LIMIT = 512;
+
+const capped = (text: string | null): string | null => (text && text.length > EVENT_TEXT_LIMIT ? text.slice(0, EVENT_TEXT_LIMIT) : text);
+
+/** Builds an event stamped with a fresh id and the current time; free text in its metadata is capped. */
 export function makeEvent<T extends EventType>(
   deps: Pick<AuthDependencies, 'clock' | 'ids'>,
   type: T,
@@ -44,7 +54,7 @@ export function makeEvent<T extends EventType>(
     version: EVENT_VERSION,
     occurredAt: deps.clock.now(),
     userId,
-    metadata,
+    metadata: { ...metadata, userAgent: capped(metadata.userAgent) },
     data,
   } as DomainEvent;
 }

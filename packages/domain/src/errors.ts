@@ -1,8 +1,13 @@
+/** Messages per field, as DRF reports a request that failed validation. */
+export type FieldMessages = Readonly<Record<string, readonly string[]>>;
+
 /**
  * Every expected failure the use cases report, by code. The HTTP and tRPC edges map each code
  * to a status and a message in one table; nothing else in the domain knows about transports.
  */
 export type DomainError =
+  | { readonly code: 'invalid_input'; readonly fields: FieldMessages }
+  | { readonly code: 'throttled'; readonly retryAfterSeconds: number }
   | { readonly code: 'email_taken' }
   | { readonly code: 'invalid_credentials' }
   | { readonly code: 'account_disabled' }
@@ -15,6 +20,15 @@ export type DomainError =
 /** The code of a domain error. */
 export type DomainErrorCode = DomainError['code'];
 
-/** Builds a domain error from its code. */
-export const domainError = <C extends DomainErrorCode>(code: C): Extract<DomainError, { code: C }> =>
+/** The codes whose error carries nothing but the code. */
+export type PlainErrorCode = Exclude<DomainErrorCode, 'invalid_input' | 'throttled'>;
+
+/** Builds a domain error that carries nothing but its code. */
+export const domainError = <C extends PlainErrorCode>(code: C): Extract<DomainError, { code: C }> =>
   ({ code }) as Extract<DomainError, { code: C }>;
+
+/** A refusal by a throttle, retryable after the given whole seconds. */
+export const throttled = (retryAfterSeconds: number): Extract<DomainError, { code: 'throttled' }> => ({
+  code: 'throttled',
+  retryAfterSeconds,
+});

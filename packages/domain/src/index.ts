@@ -2,6 +2,7 @@ export * from './auth-service.js';
 export * from './dependencies.js';
 export * from './errors.js';
 export * from './events.js';
+export * from './input.js';
 export type * from './ports/index.js';
 export * from './result.js';
 export * from './token.js';

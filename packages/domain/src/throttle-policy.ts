@@ -1,5 +1,6 @@
-import type { Clock, ThrottleStore } from './ports/index.js';
-import { emailKey } from './user.js';
+import { throttled, type DomainError } from './errors.js';
+import type { AttemptRule, Clock, ThrottleStore } from './ports/index.js';
+import { normalizeEmail } from './user.js';
 
 /** At most `requests` in each window of `windowSeconds`, as DRF writes `10/min`. */
 export interface RateLimit {
@@ -7,7 +8,7 @@ export interface RateLimit {
   readonly windowSeconds: number;
 }
 
-/** Backoff of failed logins per account: after a few failures, lockouts that double up to a cap. */
+/** Backoff of failed logins on one key: after a few failures, lockouts that double up to a cap. */
 export interface LockoutSettings {
   /** Failures allowed before the first lockout. */
   readonly failuresBeforeLockout: number;
@@ -25,20 +26,17 @@ export interface ThrottleSettings {
   readonly loginRate: RateLimit | null;
   /** Registrations per client address. */
   readonly registrationRate: RateLimit | null;
-  /** Failed-login backoff per account. */
+  /** Failed-login backoff per account and client address: one address guessing locks out only itself. */
   readonly lockout: LockoutSettings | null;
+  /** Failed-login backoff per account across all addresses, so a distributed guesser is bounded too. */
+  readonly accountLockout: LockoutSettings | null;
 }
 
-/** Whether a request may go on, and if not, in how many whole seconds it may be retried. */
-export type ThrottleDecision = { readonly allowed: true } | { readonly allowed: false; readonly retryAfterSeconds: number };
-
-/** A login allowed to try its password, and whether its account has failures to forget on success. */
-export type AccountGate = ThrottleDecision & { readonly hasFailures?: boolean };
+/** A refusal by a throttle. */
+export type Throttled = Extract<DomainError, { code: 'throttled' }>;
 
 /** The actions limited per client address. */
 export type ThrottledAction = 'login' | 'registration';
-
-const ALLOWED = { allowed: true } as const;
 
 // A throttled answer promises at least one second, as DRF's rounding up does.
 const secondsUntil = (until: Date, now: Date) => Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000));
@@ -51,47 +49,64 @@ export function lockoutSeconds(settings: LockoutSettings, failures: number): num
   return Math.min(settings.maxSeconds, settings.baseSeconds * 2 ** Math.min(doublings, 30));
 }
 
+/** The store's rule for a lockout: the schedule of `lockoutSeconds` from the threshold until it reaches the cap. */
+export function attemptRule(settings: LockoutSettings): AttemptRule {
+  const blockSeconds: number[] = [];
+  for (let failures = settings.failuresBeforeLockout; ; failures += 1) {
+    const seconds = lockoutSeconds(settings, failures);
+    blockSeconds.push(seconds);
+    if (seconds >= settings.maxSeconds || blockSeconds.length > 30) break;
+  }
+  return { windowSeconds: settings.failureWindowSeconds, blockFromAttempt: settings.failuresBeforeLockout, blockSeconds };
+}
+
 /**
  * Throttling of logins and registrations: a fixed-window rate per client address, and a growing
- * backoff per account after failed logins. Accounts are keyed by their email as lookups compare it,
- * whether or not they exist, so the throttle's answers do not tell which emails are registered.
+ * backoff after failed logins, per account and address and per account. A login attempt is counted
+ * before its password is checked, atomically, so concurrent guesses cannot pass the limit together.
+ * Accounts are keyed by their normalised email whether or not they exist, so the throttle's answers
+ * do not tell which emails are registered.
  */
 export function createThrottlePolicy(deps: { readonly store: ThrottleStore; readonly clock: Clock }, settings: ThrottleSettings) {
+  const perAddress = settings.lockout && attemptRule(settings.lockout);
+  const perAccount = settings.accountLockout && attemptRule(settings.accountLockout);
+  // An address cannot contain '|', so the pair reads back one way only.
+  const addressKey = (email: string, client: string | null) => `${client ?? 'unknown'}|${normalizeEmail(email)}`;
+
   return {
-    /** Counts a request of `action` from `client` and says whether it is within the rate. */
-    async admitClient(action: ThrottledAction, client: string | null): Promise<ThrottleDecision> {
+    /** Counts a request of `action` from `client`; null when it is within the rate. */
+    async admitClient(action: ThrottledAction, client: string | null): Promise<Throttled | null> {
       const rate = action === 'login' ? settings.loginRate : settings.registrationRate;
-      if (!rate) return ALLOWED;
+      if (!rate) return null;
       const now = deps.clock.now();
       const counter = await deps.store.hit(`${action}:client`, client ?? 'unknown', rate.windowSeconds, now);
-      return counter.hits <= rate.requests ? ALLOWED : { allowed: false, retryAfterSeconds: secondsUntil(counter.windowEndsAt, now) };
+      return counter.hits <= rate.requests ? null : throttled(secondsUntil(counter.windowEndsAt, now));
     },
 
-    /** Says whether a login to `email` may check its password now; read before any hashing. */
-    async checkAccount(email: string): Promise<AccountGate> {
-      if (!settings.lockout) return ALLOWED;
+    /**
+     * Counts a login attempt on `email` from `client` before its password is checked; null when it
+     * may be checked. The account-wide counter only sees attempts its address was allowed, so one
+     * address hammering an account locks out itself, not the user elsewhere.
+     */
+    async admitLoginAttempt(email: string, client: string | null): Promise<Throttled | null> {
       const now = deps.clock.now();
-      const counter = await deps.store.read('login:account', emailKey(email), now);
-      if (counter?.blockedUntil && counter.blockedUntil > now) {
-        return { allowed: false, retryAfterSeconds: secondsUntil(counter.blockedUntil, now) };
+      if (perAddress) {
+        const outcome = await deps.store.attempt('login:account-address', addressKey(email, client), perAddress, now);
+        if (!outcome.admitted) return throttled(secondsUntil(outcome.blockedUntil, now));
       }
-      return { allowed: true, hasFailures: counter !== null };
+      if (perAccount) {
+        const outcome = await deps.store.attempt('login:account', normalizeEmail(email), perAccount, now);
+        if (!outcome.admitted) return throttled(secondsUntil(outcome.blockedUntil, now));
+      }
+      return null;
     },
 
-    /** Counts a failed login to `email`, locking the account out once failures pass the threshold. */
-    async recordLoginFailure(email: string): Promise<void> {
-      const lockout = settings.lockout;
-      if (!lockout) return;
-      const now = deps.clock.now();
-      const key = emailKey(email);
-      const counter = await deps.store.hit('login:account', key, lockout.failureWindowSeconds, now);
-      const seconds = lockoutSeconds(lockout, counter.hits);
-      if (seconds > 0) await deps.store.block('login:account', key, new Date(now.getTime() + seconds * 1000));
-    },
-
-    /** Forgets the failures of `email` after a successful login (a write only when there were some). */
-    async recordLoginSuccess(email: string, gate: AccountGate): Promise<void> {
-      if (settings.lockout && gate.hasFailures) await deps.store.clear('login:account', emailKey(email));
+    /** Forgets the failed attempts of `email` from `client` and on the account, after a successful login. */
+    async forgetLoginFailures(email: string, client: string | null): Promise<void> {
+      await Promise.all([
+        perAddress && deps.store.clear('login:account-address', addressKey(email, client)),
+        perAccount && deps.store.clear('login:account', normalizeEmail(email)),
+      ]);
     },
 
     /** Deletes up to `limit` counters that no longer matter; returns how many. */
@@ -99,5 +114,5 @@ export function createThrottlePolicy(deps: { readonly store: ThrottleStore; read
   };
 }
 
-/** The throttles as the edges see them. */
+/** The throttles as the use cases see them. */
 export type ThrottlePolicy = ReturnType<typeof createThrottlePolicy>;

@@ -1,4 +1,4 @@
-/** A registered account. The email keeps the case it was registered with; lookups ignore case. */
+/** A registered account. The email is kept as it was typed; lookups compare its `normalizeEmail` form. */
 export interface User {
   readonly id: number;
   readonly firstName: string;
@@ -34,5 +34,9 @@ export const toPublicUser = (user: User): PublicUser => ({
   email: user.email,
 });
 
-/** The comparison key of an email: case-insensitive (as PostgreSQL's lower()); the edge trims white space. */
-export const emailKey = (email: string): string => email.toLowerCase();
+/**
+ * What makes two emails the same address, for uniqueness, lookups, throttles and the CLI alike:
+ * trimmed, in Unicode NFC, lower-cased as JavaScript does. Storage compares this form rather than
+ * the database's `lower()`, whose rules (for `İ`, say) differ from JavaScript's.
+ */
+export const normalizeEmail = (email: string): string => email.trim().normalize('NFC').toLowerCase();

@@ -1,5 +1,5 @@
 import type { AuditLog, AuditSubject, DomainEvent, OutboxBatchOutcome, OutboxQueue } from '@authsvc/domain';
-import { emailKey } from '@authsvc/domain';
+import { normalizeEmail } from '@authsvc/domain';
 import type { InMemoryStore } from './in-memory-store.js';
 
 /** An audit log in memory, idempotent by event id, for tests of the handlers. */
@@ -20,7 +20,7 @@ export class InMemoryAuditLog implements AuditLog {
       .map((event, arrival) => ({ event, arrival }))
       .filter(({ event }) => {
         const email = 'email' in event.data ? event.data.email : null;
-        return (subject.userId !== null && event.userId === subject.userId) || (email !== null && emailKey(email) === emailKey(subject.email));
+        return (subject.userId !== null && event.userId === subject.userId) || (email !== null && normalizeEmail(email) === normalizeEmail(subject.email));
       })
       .sort((a, b) => a.event.occurredAt.getTime() - b.event.occurredAt.getTime() || a.arrival - b.arrival)
       .map(({ event }) => event);

@@ -1,5 +1,5 @@
 import type { DomainEvent, NewUser, Outbox, Token, TokenRepository, TokenWithUser, TransactionalPorts, UnitOfWork, User, UserRepository } from '@authsvc/domain';
-import { emailKey } from '@authsvc/domain';
+import { normalizeEmail } from '@authsvc/domain';
 
 /** The state the in-memory adapters share: what tests assert on. */
 export interface InMemoryState {
@@ -24,14 +24,14 @@ export class InMemoryUserRepository implements UserRepository {
 
   async create(user: NewUser): Promise<User | null> {
     const state = this.store.state;
-    if ([...state.users.values()].some((u) => emailKey(u.email) === emailKey(user.email))) return null;
+    if ([...state.users.values()].some((u) => normalizeEmail(u.email) === normalizeEmail(user.email))) return null;
     const created: User = { ...user, id: state.nextUserId++, isActive: true };
     state.users.set(created.id, created);
     return created;
   }
 
   async findByEmail(email: string): Promise<User | null> {
-    return [...this.store.state.users.values()].find((u) => emailKey(u.email) === emailKey(email)) ?? null;
+    return [...this.store.state.users.values()].find((u) => normalizeEmail(u.email) === normalizeEmail(email)) ?? null;
   }
 
   async findById(id: number): Promise<User | null> {

@@ -1,4 +1,4 @@
-import type { ThrottleCounter, ThrottleStore } from '@authsvc/domain';
+import type { AttemptOutcome, AttemptRule, ThrottleCounter, ThrottleStore } from '@authsvc/domain';
 
 interface Entry {
   hits: number;
@@ -8,43 +8,43 @@ interface Entry {
 
 const isLive = (entry: Entry, now: Date) => entry.windowEndsAt > now || (entry.blockedUntil !== null && entry.blockedUntil > now);
 
-const snapshot = (entry: Entry): ThrottleCounter => ({ ...entry });
+const idOf = (scope: string, key: string) => `${scope}\u0000${key}`;
 
 /** Throttle counters in a map, with the same fixed-window rules as the PostgreSQL adapter. */
 export class InMemoryThrottleStore implements ThrottleStore {
   /** The counters by `scope` and key, for tests to look at. */
   readonly counters = new Map<string, Entry>();
 
-  async hit(scope: string, key: string, windowSeconds: number, now: Date): Promise<ThrottleCounter> {
-    const id = `${scope}\u0000${key}`;
-    const entry = this.counters.get(id);
+  /** Counts a hit in the open window, or opens a new one; a block outlives the window it was earned in. */
+  private count(scope: string, key: string, windowSeconds: number, now: Date): Entry {
+    const entry = this.counters.get(idOf(scope, key));
     if (entry && entry.windowEndsAt > now) {
       entry.hits += 1;
-      return snapshot(entry);
+      return entry;
     }
-    // A new window; a block outlives the window it was earned in.
     const blockedUntil = entry?.blockedUntil && entry.blockedUntil > now ? entry.blockedUntil : null;
     const fresh: Entry = { hits: 1, windowEndsAt: new Date(now.getTime() + windowSeconds * 1000), blockedUntil };
-    this.counters.set(id, fresh);
-    return snapshot(fresh);
+    this.counters.set(idOf(scope, key), fresh);
+    return fresh;
   }
 
-  async read(scope: string, key: string, now: Date): Promise<ThrottleCounter | null> {
-    const entry = this.counters.get(`${scope}\u0000${key}`);
-    return entry && isLive(entry, now) ? snapshot(entry) : null;
+  async hit(scope: string, key: string, windowSeconds: number, now: Date): Promise<ThrottleCounter> {
+    const { hits, windowEndsAt } = this.count(scope, key, windowSeconds, now);
+    return { hits, windowEndsAt };
   }
 
-  async block(scope: string, key: string, until: Date): Promise<void> {
-    const entry = this.counters.get(`${scope}\u0000${key}`);
-    if (!entry) {
-      this.counters.set(`${scope}\u0000${key}`, { hits: 0, windowEndsAt: until, blockedUntil: until });
-      return;
-    }
-    if (!entry.blockedUntil || entry.blockedUntil < until) entry.blockedUntil = until;
+  async attempt(scope: string, key: string, rule: AttemptRule, now: Date): Promise<AttemptOutcome> {
+    const blockedUntil = this.counters.get(idOf(scope, key))?.blockedUntil;
+    if (blockedUntil && blockedUntil > now) return { admitted: false, blockedUntil };
+    const entry = this.count(scope, key, rule.windowSeconds, now);
+    const step = entry.hits - rule.blockFromAttempt;
+    const seconds = step < 0 ? null : rule.blockSeconds[Math.min(step, rule.blockSeconds.length - 1)];
+    entry.blockedUntil = seconds ? new Date(now.getTime() + seconds * 1000) : null;
+    return { admitted: true, attempts: entry.hits };
   }
 
   async clear(scope: string, key: string): Promise<void> {
-    this.counters.delete(`${scope}\u0000${key}`);
+    this.counters.delete(idOf(scope, key));
   }
 
   async purgeExpired(now: Date, limit: number): Promise<number> {

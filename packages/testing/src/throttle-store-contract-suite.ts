@@ -16,15 +16,15 @@ export function describeThrottleStoreContract(name: string, setup: () => Promise
     });
 
     it('counts hits in a fixed window that opens at the first hit', async () => {
-      expect(await store.hit('login:client', '10.0.0.1', 60, t0)).toEqual({ hits: 1, windowEndsAt: after(60), blockedUntil: null });
-      expect(await store.hit('login:client', '10.0.0.1', 60, after(30))).toEqual({ hits: 2, windowEndsAt: after(60), blockedUntil: null });
+      expect(await store.hit('login:client', '10.0.0.1', 60, t0)).toEqual({ hits: 1, windowEndsAt: after(60) });
+      expect(await store.hit('login:client', '10.0.0.1', 60, after(30))).toEqual({ hits: 2, windowEndsAt: after(60) });
       expect((await store.hit('login:client', '10.0.0.1', 60, after(59.999))).hits).toBe(3);
     });
 
     it('starts a new window once the last one has ended', async () => {
       await store.hit('s', 'k', 60, t0);
       await store.hit('s', 'k', 60, after(1));
-      expect(await store.hit('s', 'k', 60, after(60))).toEqual({ hits: 1, windowEndsAt: after(120), blockedUntil: null });
+      expect(await store.hit('s', 'k', 60, after(60))).toEqual({ hits: 1, windowEndsAt: after(120) });
     });
 
     it('keeps scopes and keys apart', async () => {
@@ -39,34 +39,49 @@ export function describeThrottleStoreContract(name: string, setup: () => Promise
       expect(counts.map((c) => c.hits).sort((a, b) => a - b)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
     });
 
-    it('reads a live counter without counting, and null for none or an expired one', async () => {
-      expect(await store.read('s', 'k', t0)).toBeNull();
-      await store.hit('s', 'k', 60, t0);
-      expect(await store.read('s', 'k', after(10))).toEqual({ hits: 1, windowEndsAt: after(60), blockedUntil: null });
-      expect((await store.read('s', 'k', after(10)))?.hits).toBe(1);
-      expect(await store.read('s', 'k', after(60))).toBeNull();
+    const rule = { windowSeconds: 3600, blockFromAttempt: 3, blockSeconds: [2, 4, 8] };
+
+    it('admits attempts freely up to the rule, then each admitted one blocks the key by the schedule', async () => {
+      expect(await store.attempt('a', 'k', rule, t0)).toEqual({ admitted: true, attempts: 1 });
+      expect(await store.attempt('a', 'k', rule, t0)).toEqual({ admitted: true, attempts: 2 });
+      expect(await store.attempt('a', 'k', rule, t0)).toEqual({ admitted: true, attempts: 3 });
+      expect(await store.attempt('a', 'k', rule, after(1))).toEqual({ admitted: false, blockedUntil: after(2) });
+      expect(await store.attempt('a', 'k', rule, after(2))).toEqual({ admitted: true, attempts: 4 });
+      expect(await store.attempt('a', 'k', rule, after(5.9))).toEqual({ admitted: false, blockedUntil: after(6) });
+      expect(await store.attempt('a', 'k', rule, after(6))).toEqual({ admitted: true, attempts: 5 });
+      expect(await store.attempt('a', 'k', rule, after(14))).toEqual({ admitted: true, attempts: 6 });
+      // The schedule's last length repeats.
+      expect(await store.attempt('a', 'k', rule, after(21))).toEqual({ admitted: false, blockedUntil: after(22) });
     });
 
-    it('blocks a key until a time, never shortening a longer block, and the block outlives its window', async () => {
-      await store.hit('s', 'k', 60, t0);
-      await store.block('s', 'k', after(300));
-      await store.block('s', 'k', after(100));
-      expect((await store.read('s', 'k', after(10)))?.blockedUntil).toEqual(after(300));
-      expect(await store.read('s', 'k', after(200))).toMatchObject({ blockedUntil: after(300) });
-      expect(await store.hit('s', 'k', 60, after(200))).toEqual({ hits: 1, windowEndsAt: after(260), blockedUntil: after(300) });
-      expect(await store.read('s', 'k', after(300))).toBeNull();
+    it('admits exactly the free attempts of many concurrent ones, counting none it refuses', async () => {
+      const outcomes = await Promise.all(Array.from({ length: 40 }, () => store.attempt('a', 'k', rule, t0)));
+      expect(outcomes.filter((o) => o.admitted)).toHaveLength(3);
+      expect(outcomes.filter((o) => !o.admitted)).toEqual(Array.from({ length: 37 }, () => ({ admitted: false, blockedUntil: after(2) })));
+      expect(await store.attempt('a', 'k', rule, after(2))).toEqual({ admitted: true, attempts: 4 });
     });
 
-    it('blocks a key it has not counted yet', async () => {
-      await store.block('s', 'new', after(30));
-      expect((await store.read('s', 'new', t0))?.blockedUntil).toEqual(after(30));
+    it('forgets attempts once their window ends, but a block outlives its window', async () => {
+      const short = { windowSeconds: 10, blockFromAttempt: 2, blockSeconds: [60] };
+      await store.attempt('a', 'k', short, t0);
+      expect(await store.attempt('a', 'k', short, after(11))).toEqual({ admitted: true, attempts: 1 });
+      expect(await store.attempt('a', 'k', short, after(12))).toEqual({ admitted: true, attempts: 2 });
+      expect(await store.attempt('a', 'k', short, after(30))).toEqual({ admitted: false, blockedUntil: after(72) });
+      expect(await store.attempt('a', 'k', short, after(72))).toEqual({ admitted: true, attempts: 1 });
     });
 
-    it('forgets a cleared key', async () => {
+    it('keeps attempt keys apart from each other and from hit counters', async () => {
+      await store.attempt('a', 'k', { ...rule, blockFromAttempt: 1 }, t0);
+      expect(await store.attempt('a', 'other', rule, t0)).toEqual({ admitted: true, attempts: 1 });
+      expect(await store.attempt('b', 'k', rule, t0)).toEqual({ admitted: true, attempts: 1 });
+    });
+
+    it('forgets a cleared key, block included', async () => {
+      for (let i = 0; i < 3; i += 1) await store.attempt('a', 'k', rule, t0);
+      await store.clear('a', 'k');
+      expect(await store.attempt('a', 'k', rule, t0)).toEqual({ admitted: true, attempts: 1 });
       await store.hit('s', 'k', 60, t0);
-      await store.block('s', 'k', after(300));
       await store.clear('s', 'k');
-      expect(await store.read('s', 'k', t0)).toBeNull();
       expect((await store.hit('s', 'k', 60, t0)).hits).toBe(1);
     });
 
@@ -75,12 +90,15 @@ export function describeThrottleStoreContract(name: string, setup: () => Promise
       await store.hit('s', 'old2', 60, t0);
       await store.hit('s', 'old3', 60, t0);
       await store.hit('s', 'live', 600, t0);
-      await store.hit('s', 'blocked', 60, t0);
-      await store.block('s', 'blocked', after(600));
+      await store.attempt('s', 'blocked', { windowSeconds: 60, blockFromAttempt: 1, blockSeconds: [600] }, t0);
       expect(await store.purgeExpired(after(120), 2)).toBe(2);
       expect(await store.purgeExpired(after(120), 10)).toBe(1);
-      expect(await store.read('s', 'live', after(120))).not.toBeNull();
-      expect(await store.read('s', 'blocked', after(120))).not.toBeNull();
+      expect(await store.purgeExpired(after(120), 10)).toBe(0);
+      expect((await store.hit('s', 'live', 600, after(120))).hits).toBe(2);
+      expect(await store.attempt('s', 'blocked', { windowSeconds: 60, blockFromAttempt: 1, blockSeconds: [600] }, after(120))).toEqual({
+        admitted: false,
+        blockedUntil: after(600),
+      });
     });
   });
 }

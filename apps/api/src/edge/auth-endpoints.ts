@@ -8,9 +8,10 @@ import {
   type LoginResponse,
   type UserResponse,
 } from '@authsvc/contracts';
-import type { AuthService, Authenticated, PublicUser, RequestContext, ThrottleDecision, ThrottlePolicy } from '@authsvc/domain';
+import type { AuthService, Authenticated, DomainError, InvalidInput, PublicUser, RequestContext, Result, Unchecked } from '@authsvc/domain';
+import type { z } from 'zod';
 import { readTokenCredentials } from './authorization-header.js';
-import { errorTable, type ErrorBody } from './error-table.js';
+import { errorMapping, errorTable, type ErrorBody } from './error-table.js';
 
 /** An answer any transport can send: a success body, or a status with a DRF error body. */
 export type EdgeResult<T> =
@@ -30,17 +31,19 @@ const challenge = { 'WWW-Authenticate': 'Token' } as const;
 const failure = (status: number, body: ErrorBody): EdgeResult<never> =>
   status === 401 ? { ok: false, status, body, headers: challenge } : { ok: false, status, body };
 
-/** DRF's answer to a throttled request: 429, the wait in the message and in `Retry-After`. */
-const throttled = (retryAfterSeconds: number): EdgeResult<never> => ({
-  ok: false,
-  status: 429,
-  body: { detail: messages.throttled(retryAfterSeconds) },
-  headers: { 'Retry-After': String(retryAfterSeconds) },
-});
+/** The answer to a domain error. */
+const refusal = (error: DomainError): EdgeResult<never> => {
+  const { status, body, headers } = errorMapping(error);
+  return headers ? { ok: false, status, body, headers } : failure(status, body);
+};
 
-/** A refusal for a throttle's denial, or null when the request may go on. */
-const refusal = (decision: ThrottleDecision): EdgeResult<never> | null =>
-  decision.allowed ? null : throttled(decision.retryAfterSeconds);
+/** The contract's validation of a body, for a use case to run when its throttles allow. */
+const unchecked =
+  <S extends z.ZodType>(schema: S, body: unknown): Unchecked<z.output<S>> =>
+  (): Result<z.output<S>, InvalidInput> => {
+    const validation = validateBody(schema, body);
+    return validation.ok ? { ok: true, value: validation.value } : { ok: false, error: { code: 'invalid_input', fields: validation.errors } };
+  };
 
 // Built once: read when a registration fails validation, to report a taken email beside the rest.
 const registrationEmail = emailField();
@@ -58,7 +61,7 @@ export const toUserResponse = (user: PublicUser): UserResponse => ({
  * The contract's endpoints, independent of transport: REST and tRPC both call these with input
  * already validated against the contract's schemas, and send back what they return.
  */
-export function createAuthEndpoints(service: AuthService, throttle: ThrottlePolicy) {
+export function createAuthEndpoints(service: AuthService) {
   /** Resolves the caller from an Authorization header; null when none was presented. */
   async function authenticate(
     authorization: string | undefined,
@@ -88,8 +91,8 @@ export function createAuthEndpoints(service: AuthService, throttle: ThrottlePoli
     /** `POST /api/users/registration/`: throttles per client, validates the body, then registers. */
     async register(body: unknown, context: RequestContext): Promise<EdgeResult<UserResponse>> {
       // DRF checks throttles before the view validates the body, so even an invalid request counts.
-      const denied = refusal(await throttle.admitClient('registration', context.ip));
-      if (denied) return denied;
+      const overRate = await service.admitClient('registration', context.ip);
+      if (overRate) return refusal(overRate);
       const validation = validateBody(registrationRequestSchema, body);
       if (!validation.ok) return failure(400, await withEmailUniqueness(validation.errors, body));
       const input = validation.value;
@@ -97,28 +100,14 @@ export function createAuthEndpoints(service: AuthService, throttle: ThrottlePoli
         { firstName: input.first_name, lastName: input.last_name, email: input.email, password: input.password1 },
         context,
       );
-      if (!result.ok) return failure(errorTable[result.error.code].status, errorTable[result.error.code].body);
+      if (!result.ok) return refusal(result.error);
       return success(201, toUserResponse(result.value));
     },
 
-    /** `POST /api/users/login/`: throttles per client and per account, validates the body, then logs in. */
+    /** `POST /api/users/login/`: the use case throttles, validates with the contract's schema, then logs in. */
     async login(body: unknown, context: RequestContext): Promise<EdgeResult<LoginResponse>> {
-      const deniedClient = refusal(await throttle.admitClient('login', context.ip));
-      if (deniedClient) return deniedClient;
-      const validation = validateBody(loginRequestSchema, body);
-      if (!validation.ok) return failure(400, validation.errors);
-      const { email } = validation.value;
-      // Read before the password is checked, so a locked-out guess costs no scrypt work.
-      const gate = await throttle.checkAccount(email);
-      const deniedAccount = refusal(gate);
-      if (deniedAccount) return deniedAccount;
-      const result = await service.login(validation.value, context);
-      if (!result.ok) {
-        await throttle.recordLoginFailure(email);
-        return failure(errorTable[result.error.code].status, errorTable[result.error.code].body);
-      }
-      await throttle.recordLoginSuccess(email, gate);
-      return success(200, { key: result.value.key });
+      const result = await service.login(unchecked(loginRequestSchema, body), context);
+      return result.ok ? success(200, { key: result.value.key }) : refusal(result.error);
     },
 
     /** `POST /api/users/logout/` (and `logout-all/` with `allTokens`). */

@@ -1,21 +1,22 @@
 import { classifyDatabaseError } from '@authsvc/adapter-postgres';
-import { messages, type FieldErrors } from '@authsvc/contracts';
-import type { DomainErrorCode } from '@authsvc/domain';
+import { messages } from '@authsvc/contracts';
+import type { DomainError, FieldMessages, PlainErrorCode } from '@authsvc/domain';
 
 /** A DRF error body: field-keyed messages, or one `detail`. */
-export type ErrorBody = FieldErrors | { readonly detail: string };
+export type ErrorBody = FieldMessages | { readonly detail: string };
 
 /** tRPC error codes the edge uses, named as tRPC names them. */
 export type RpcErrorCode = 'BAD_REQUEST' | 'UNAUTHORIZED' | 'NOT_FOUND' | 'FORBIDDEN' | 'PAYLOAD_TOO_LARGE' | 'UNSUPPORTED_MEDIA_TYPE' | 'TOO_MANY_REQUESTS' | 'SERVICE_UNAVAILABLE' | 'INTERNAL_SERVER_ERROR' | 'METHOD_NOT_SUPPORTED';
 
-/** How one domain error reads over REST (status and body). */
+/** How one domain error reads over REST (status, body and any headers). */
 export interface ErrorMapping {
   readonly status: number;
   readonly body: ErrorBody;
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** The one table from domain error codes to REST statuses and DRF bodies. */
-export const errorTable: Record<DomainErrorCode, ErrorMapping> = {
+export const errorTable: Record<PlainErrorCode, ErrorMapping> = {
   email_taken: { status: 400, body: { email: [messages.emailTaken] } },
   invalid_credentials: { status: 400, body: { non_field_errors: [messages.invalidCredentials] } },
   account_disabled: { status: 400, body: { non_field_errors: [messages.accountDisabled] } },
@@ -25,6 +26,23 @@ export const errorTable: Record<DomainErrorCode, ErrorMapping> = {
   user_inactive: { status: 401, body: { detail: messages.userInactive } },
   user_not_found: { status: 404, body: { detail: messages.notFound } },
 };
+
+/** How a domain error reads over REST: the table's entry, or the body its details make. */
+export function errorMapping(error: DomainError): ErrorMapping {
+  switch (error.code) {
+    case 'invalid_input':
+      return { status: 400, body: error.fields };
+    case 'throttled':
+      // DRF's answer: the wait in the message and in `Retry-After`.
+      return {
+        status: 429,
+        body: { detail: messages.throttled(error.retryAfterSeconds) },
+        headers: { 'Retry-After': String(error.retryAfterSeconds) },
+      };
+    default:
+      return errorTable[error.code];
+  }
+}
 
 const unavailable: ErrorMapping = { status: 503, body: { detail: messages.serviceUnavailable } };
 

@@ -84,6 +84,9 @@ export function buildHttpServer(endpoints: AuthEndpoints, options: HttpServerOpt
     trustProxy: options.trustProxy,
     logger: options.logger,
     exposeHeadRoutes: false,
+    // A tRPC batch names each call in the path (`/trpc/auth.login,auth.login,...`): Fastify's default
+    // of 100 characters would refuse batches of more than nine calls with a 414.
+    routerOptions: { maxParamLength: 2_000 },
     return503OnClosing: true,
     requestTimeout: options.socketLimits.requestTimeoutMs,
     keepAliveTimeout: options.socketLimits.keepAliveTimeoutMs,

@@ -4,11 +4,12 @@ import type { ApiMetrics, LoginOutcome } from './api-metrics.js';
 const outcomeOf: Record<string, LoginOutcome> = {
   invalid_credentials: 'bad_credentials',
   account_disabled: 'disabled',
+  throttled: 'throttled',
 };
 
 /**
  * The service with its logins counted by outcome. Wrapping the use case, not a route, counts
- * REST and tRPC logins alike; refusals by the throttle never reach it and are counted at the edge.
+ * REST and tRPC logins alike (each call of a tRPC batch on its own), the throttle's refusals included.
  */
 export function countLoginOutcomes(service: AuthService, metrics: ApiMetrics): AuthService {
   return {

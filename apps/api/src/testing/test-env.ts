@@ -12,6 +12,7 @@ export function testApiEnv(databaseUrl: string, overrides: Readonly<Record<strin
     LOGIN_RATE: 'off',
     REGISTRATION_RATE: 'off',
     LOGIN_FAILURES_BEFORE_LOCKOUT: '0',
+    LOGIN_ACCOUNT_FAILURES_BEFORE_LOCKOUT: '0',
     ...overrides,
   };
 }

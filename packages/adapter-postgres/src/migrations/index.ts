@@ -4,6 +4,7 @@ import { createTokens } from './0002-create-tokens.js';
 import { createOutbox } from './0003-create-outbox.js';
 import { createAuditLog } from './0004-create-audit-log.js';
 import { createThrottles } from './0005-create-throttles.js';
+import { normalizeEmails } from './0006-normalize-emails.js';
 
 /**
  * Every migration, by name. Kysely runs them in the order of their names, so the names start with
@@ -15,4 +16,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0003_create_outbox': createOutbox,
   '0004_create_audit_log': createAuditLog,
   '0005_create_throttles': createThrottles,
+  '0006_normalize_emails': normalizeEmails,
 };

@@ -4,7 +4,7 @@ import type { DomainEvent } from '../events.js';
 export interface AuditSubject {
   /** The account's id, or null when no account has the email. */
   readonly userId: number | null;
-  /** Matched ignoring case against the email the events carry. */
+  /** Matched, as `normalizeEmail` compares, against the email the events carry. */
   readonly email: string;
 }
 

@@ -1,12 +1,25 @@
-/** A throttle counter as it stands: hits in its current window, and any block on its key. */
+/** A throttle counter as it stands: hits in its current window. */
 export interface ThrottleCounter {
   /** Hits counted in the current window, the latest one included. */
   readonly hits: number;
   /** When the current window ends and its count starts again from zero. */
   readonly windowEndsAt: Date;
-  /** Until when the key is refused outright, or null when it is not blocked. */
-  readonly blockedUntil: Date | null;
 }
+
+/** How attempts on a key block it: some go free, then each one blocks the key for a while. */
+export interface AttemptRule {
+  /** How long attempts are remembered, counted from the first of them; a block outlives it. */
+  readonly windowSeconds: number;
+  /** The attempt (1-based, in the window) from which on each admitted attempt blocks the key. */
+  readonly blockFromAttempt: number;
+  /** Block lengths in seconds: the first for attempt `blockFromAttempt`, the next for the one after, the last for all later. */
+  readonly blockSeconds: readonly number[];
+}
+
+/** Whether an attempt was admitted (and counted), or refused because the key is blocked. */
+export type AttemptOutcome =
+  | { readonly admitted: true; readonly attempts: number }
+  | { readonly admitted: false; readonly blockedUntil: Date };
 
 /**
  * Counters of requests per scope and key (a client address, an account), shared by every instance
@@ -16,11 +29,14 @@ export interface ThrottleCounter {
 export interface ThrottleStore {
   /** Counts one hit on `scope`/`key` atomically, opening a `windowSeconds` window when none is open; returns the counter after it. */
   hit(scope: string, key: string, windowSeconds: number, now: Date): Promise<ThrottleCounter>;
-  /** The counter of `scope`/`key`, or null when it has nothing left to say at `now` (window over, no block). */
-  read(scope: string, key: string, now: Date): Promise<ThrottleCounter | null>;
-  /** Refuses the key until `until`; a longer block already in place is kept. */
-  block(scope: string, key: string, until: Date): Promise<void>;
-  /** Forgets the counter of `scope`/`key`. */
+  /**
+   * Counts one attempt on `scope`/`key` unless the key is blocked at `now`, in one atomic step: of
+   * any number of concurrent calls, only those the rule allows are admitted. An admitted attempt
+   * that reaches `blockFromAttempt` blocks the key at once, before its outcome is known, so no
+   * concurrent attempt slips past; a refused one is not counted.
+   */
+  attempt(scope: string, key: string, rule: AttemptRule, now: Date): Promise<AttemptOutcome>;
+  /** Forgets the counter of `scope`/`key`, and any block on it. */
   clear(scope: string, key: string): Promise<void>;
   /** Deletes up to `limit` counters that have nothing left to say at `now`; returns how many. */
   purgeExpired(now: Date, limit: number): Promise<number>;

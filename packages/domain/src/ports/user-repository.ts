@@ -1,10 +1,10 @@
 import type { NewUser, User } from '../user.js';
 
-/** Stores accounts. Email lookups and uniqueness ignore case. */
+/** Stores accounts. Email lookups and uniqueness compare `normalizeEmail` forms. */
 export interface UserRepository {
-  /** Inserts the user, or returns null when the email (ignoring case) is taken. Never throws for that. */
+  /** Inserts the user, or returns null when its email (as `normalizeEmail` compares) is taken. Never throws for that. */
   create(user: NewUser): Promise<User | null>;
-  /** The user whose email matches ignoring case, or null. */
+  /** The user whose email is the same address as `normalizeEmail` says, or null. */
   findByEmail(email: string): Promise<User | null>;
   /** The user with this id, or null. */
   findById(id: number): Promise<User | null>;

@@ -2,7 +2,9 @@ import type { AuthDependencies } from '../dependencies.js';
 import { makeEvent } from '../dependencies.js';
 import { domainError, type DomainError } from '../errors.js';
 import type { LoginFailureReason, RequestContext } from '../events.js';
+import { checkInput, type CommandInput } from '../input.js';
 import { err, ok, type Result } from '../result.js';
+import type { ThrottlePolicy } from '../throttle-policy.js';
 import { toPublicUser, type PublicUser } from '../user.js';
 
 /** Credentials as the caller typed them. */
@@ -19,15 +21,25 @@ export interface LoginSuccess {
 }
 
 /** Failures a login may report. */
-export type LoginError = Extract<DomainError, { code: 'invalid_credentials' | 'account_disabled' }>;
+export type LoginError = Extract<DomainError, { code: 'invalid_input' | 'throttled' | 'invalid_credentials' | 'account_disabled' }>;
 
 /**
- * Checks credentials and mints a new token. Unknown emails, wrong passwords and disabled accounts
- * all spend one full hash verification, so timing does not reveal which emails exist.
+ * Logs in, throttles included, so no transport can skip them: the client's rate is counted first
+ * (even for a malformed request, as DRF does), then the attempt on the account, atomically and
+ * before any hashing. Unknown emails, wrong passwords and disabled accounts all spend one full
+ * hash verification, so timing does not reveal which emails exist; success forgets the failures.
  */
 export const loginUser =
-  (deps: AuthDependencies) =>
-  async (command: LoginCommand, context: RequestContext): Promise<Result<LoginSuccess, LoginError>> => {
+  (deps: AuthDependencies, throttle: ThrottlePolicy) =>
+  async (input: CommandInput<LoginCommand>, context: RequestContext): Promise<Result<LoginSuccess, LoginError>> => {
+    const overRate = await throttle.admitClient('login', context.ip);
+    if (overRate) return err(overRate);
+    const checked = checkInput(input);
+    if (!checked.ok) return checked;
+    const command = checked.value;
+    const locked = await throttle.admitLoginAttempt(command.email, context.ip);
+    if (locked) return err(locked);
+
     const user = await deps.users.findByEmail(command.email);
     const matches = await deps.hasher.verify(command.password, user?.passwordHash ?? null);
 
@@ -41,6 +53,7 @@ export const loginUser =
       return err(domainError(reason === 'disabled' ? 'account_disabled' : 'invalid_credentials'));
     }
 
+    await throttle.forgetLoginFailures(command.email, context.ip);
     const upgradedHash = deps.hasher.needsRehash(user.passwordHash) ? await deps.hasher.hash(command.password) : null;
     const key = deps.secrets.generate();
     const createdAt = deps.clock.now();

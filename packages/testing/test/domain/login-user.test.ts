@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inMemoryAuth } from '../../src/index.js';
+import { inMemoryAuth, noThrottles } from '../../src/index.js';
 import { aContext, aRegistration } from './mothers.js';
 
 async function withUser(settings: Parameters<typeof inMemoryAuth>[0] = {}) {
@@ -27,7 +27,8 @@ describe('loginUser', () => {
     const { service, store } = await withUser();
     const first = await service.login({ email: 'john.doe@example.com', password: 'Password123' }, aContext());
     const second = await service.login({ email: 'john.doe@example.com', password: 'Password123' }, aContext());
-    expect(first.ok && second.ok && first.value.key !== second.value.key).toBe(true);
+    if (!first.ok || !second.ok) throw new Error('expected both logins to succeed');
+    expect(first.value.key).not.toBe(second.value.key);
     expect(store.state.tokens.size).toBe(2);
   });
 
@@ -78,4 +79,48 @@ describe('loginUser', () => {
     expect((await service.authenticate(keys[0]!, aContext())).ok).toBe(false);
     expect((await service.authenticate(keys[2]!, aContext())).ok).toBe(true);
   });
+
+  describe('throttles', () => {
+    const lockout = { failuresBeforeLockout: 5, baseSeconds: 2, maxSeconds: 300, failureWindowSeconds: 3600 };
+    const throttle = { ...noThrottles, lockout, accountLockout: { ...lockout, failuresBeforeLockout: 8 } };
+
+    it('verifies at most the allowed guesses of many concurrent ones, and refuses the rest before hashing', async () => {
+      const { service, hasher } = await withUser({ throttle });
+      hasher.verifications = 0;
+      const guesses = await Promise.all(
+        Array.from({ length: 9 }, () => service.login({ email: 'john.doe@example.com', password: 'Wrong12345' }, aContext())),
+      );
+      expect(hasher.verifications).toBe(5);
+      expect(guesses.filter((r) => !r.ok && r.error.code === 'invalid_credentials')).toHaveLength(5);
+      expect(guesses.filter((r) => !r.ok && r.error.code === 'throttled')).toHaveLength(4);
+    });
+
+    it('lets the user in from another address while one address is locked out, and bounds all addresses together', async () => {
+      const { service } = await withUser({ throttle });
+      for (let i = 0; i < 7; i += 1) await service.login({ email: 'john.doe@example.com', password: 'Wrong12345' }, aContext());
+      const elsewhere = await service.login({ email: 'John.Doe@example.com ', password: 'Password123' }, aContext({ ip: '198.51.100.9' }));
+      expect(elsewhere.ok).toBe(true);
+      // The success forgot the account's count; 8 more failures from 8 addresses lock it for everyone.
+      for (let i = 0; i < 8; i += 1) {
+        await service.login({ email: 'john.doe@example.com', password: 'Wrong12345' }, aContext({ ip: `192.0.2.${i}` }));
+      }
+      const locked = await service.login({ email: 'john.doe@example.com', password: 'Password123' }, aContext({ ip: '198.51.100.9' }));
+      expect(locked).toEqual({ ok: false, error: { code: 'throttled', retryAfterSeconds: 2 } });
+    });
+
+    it('counts the client rate before checking the input, as DRF throttles before validating', async () => {
+      const { service } = await withUser({ throttle: { ...noThrottles, loginRate: { requests: 1, windowSeconds: 60 } } });
+      const invalid = await service.login(() => ({ ok: false, error: { code: 'invalid_input', fields: { email: ['This field is required.'] } } }), aContext());
+      expect(invalid).toEqual({ ok: false, error: { code: 'invalid_input', fields: { email: ['This field is required.'] } } });
+      const next = await service.login({ email: 'john.doe@example.com', password: 'Password123' }, aContext());
+      expect(next).toEqual({ ok: false, error: { code: 'throttled', retryAfterSeconds: 60 } });
+    });
+  });
+
+  it('caps the user agent an event carries', async () => {
+    const { service, store } = await withUser();
+    await service.login({ email: 'nobody@example.com', password: 'Wrong12345' }, aContext({ userAgent: 'x'.repeat(15_000) }));
+    expect(store.state.outbox[0]?.metadata.userAgent).toHaveLength(512);
+  });
 });
+
