@@ -22,7 +22,7 @@ import {
 } from '@authsvc/domain';
 import { startEmbeddedEvents, type EmbeddedEvents } from '@authsvc/event-pipeline';
 import type { FastifyInstance } from 'fastify';
-import { corsOrigins, throttleSettings, trustProxySetting, type ApiConfig } from './config.js';
+import { corsOrigins, socketLimits, throttleSettings, trustProxySetting, type ApiConfig } from './config.js';
 import { databaseIsReachable, openApiDatabase } from './database.js';
 import { createAuthEndpoints } from './edge/auth-endpoints.js';
 import { buildHttpServer } from './http/server.js';
@@ -119,6 +119,7 @@ export async function createApiApp(config: ApiConfig, overrides: ApiOverrides = 
     metrics,
     corsOrigins: corsOrigins(config),
     requestDeadlineMs: config.REQUEST_DEADLINE_MS,
+    socketLimits: socketLimits(config),
   });
   // Without a broker, this process relays the outbox straight to the audit and cleanup handlers,
   // the same ones the worker runs behind Kafka; with one, the API only writes the outbox.

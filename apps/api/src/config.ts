@@ -1,6 +1,7 @@
 import type { LockoutSettings, RateLimit, ThrottleSettings } from '@authsvc/domain';
 import { parseEnvironment } from '@authsvc/runtime';
 import { z } from 'zod';
+import type { SocketLimits } from './http/server.js';
 
 /** An integer in a range; every way of missing it says the same thing, so the error reads as what to set. */
 const integer = (min: number, max: number) => {
@@ -74,6 +75,12 @@ const schema = z.object({
   PASSWORD_BREACH_CHECK_ON_ERROR: z.enum(['allow', 'deny']).default('allow'),
   PWNED_PASSWORDS_URL: z.string().regex(/^https?:\/\/[^\s/]+/, 'an http:// or https:// URL').default('https://api.pwnedpasswords.com'),
   PWNED_PASSWORDS_TIMEOUT_MS: integer(100, 60_000).default(2_000),
+  // Socket limits: a client that sends its request (or headers) too slowly, or idles between
+  // requests, is closed; past the cap new connections are closed at once. Per process.
+  HTTP_REQUEST_TIMEOUT_MS: integer(100, 600_000).default(20_000),
+  HTTP_HEADERS_TIMEOUT_MS: integer(100, 600_000).default(10_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: integer(100, 600_000).default(5_000),
+  HTTP_MAX_CONNECTIONS: integer(1, 1_000_000).default(10_000),
 });
 
 /** The API's configuration, validated. */
@@ -119,6 +126,17 @@ export function throttleSettings(config: ApiConfig): ThrottleSettings {
     registrationRate: config.REGISTRATION_RATE,
     lockout: lockoutAfter(config.LOGIN_FAILURES_BEFORE_LOCKOUT),
     accountLockout: lockoutAfter(config.LOGIN_ACCOUNT_FAILURES_BEFORE_LOCKOUT),
+  };
+}
+
+/** The HTTP server's socket limits from the configuration. */
+export function socketLimits(config: ApiConfig): SocketLimits {
+  return {
+    requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
+    // Node refuses a headers timeout longer than the request's, which would never fire anyway.
+    headersTimeoutMs: Math.min(config.HTTP_HEADERS_TIMEOUT_MS, config.HTTP_REQUEST_TIMEOUT_MS),
+    keepAliveTimeoutMs: config.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+    maxConnections: config.HTTP_MAX_CONNECTIONS,
   };
 }
 

@@ -22,6 +22,11 @@ afterAll(async () => {
   await api?.stop();
 });
 
+/** A string PostgreSQL cannot store in a text column: a NUL, or a UTF-16 surrogate with no partner. */
+const unstorable = fc
+  .tuple(fc.string({ maxLength: 12 }), fc.oneof(fc.constant(0), fc.integer({ min: 0xd800, max: 0xdfff })), fc.string({ maxLength: 12 }))
+  .map(([before, code, after]) => ({ text: `${before}${String.fromCharCode(code)}${after}`, code }));
+
 /** Strings that stress parsers: odd Unicode, control characters, lone surrogates, huge ones. */
 const nastyString = fc.oneof(
   fc.string(),
@@ -29,6 +34,7 @@ const nastyString = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 40 }),
   fc.constantFrom('\u0000', '\u202e\u0041', '\ud800', 'a\u0000b@example.com', ' john.doe@example.com ', '\ufeff', 'Ｐａｓｓ１２３４５', '👩‍👩‍👧‍👦'.repeat(50)),
   fc.integer({ min: 150, max: 70_000 }).map((n) => 'x'.repeat(n)),
+  unstorable.map(({ text }) => text),
 );
 
 /** Any JSON value, weighted toward the shapes a careless client sends. */
@@ -166,6 +172,32 @@ describe('generated bad input at the tRPC procedures', () => {
         expect(shaped, JSON.stringify(answer.body).slice(0, 300)).toBe(true);
       }),
       { numRuns: RUNS / 2 },
+    );
+  });
+});
+
+/** DRF's messages for the two: its ProhibitNullCharactersValidator's and ProhibitSurrogateCharactersValidator's. */
+const refusal = (code: number) =>
+  code === 0 ? 'Null characters are not allowed.' : `Surrogate characters are not allowed: U+${code.toString(16).toUpperCase()}.`;
+
+const STRING_FIELDS = [
+  { name: 'register', rest: '/api/users/registration/', valid: () => ({ ...johnDoe, email: `u-${Math.random()}@example.com` }) },
+  { name: 'login', rest: '/api/users/login/', valid: () => ({ email: johnDoe.email, password: johnDoe.password1 }) },
+].flatMap((endpoint) => Object.keys(endpoint.valid()).map((field) => ({ ...endpoint, field })));
+
+describe('strings PostgreSQL cannot store (NUL, lone surrogates), in every string field', () => {
+  it.each(STRING_FIELDS)('$name $field: 400 with the field\'s error over REST and tRPC, nothing from the database', async ({ name, rest, valid, field }) => {
+    await fc.assert(
+      fc.asyncProperty(unstorable, async ({ text, code }) => {
+        const body = JSON.stringify({ ...valid(), [field]: text });
+        const overRest = await send('POST', rest, { body, contentType: 'application/json' });
+        expect(overRest.status).toBe(400);
+        expect((overRest.body as Record<string, unknown>)[field]).toEqual(expect.arrayContaining([refusal(code)]));
+        const overTrpc = await send('POST', `/trpc/auth.${name}`, { body, contentType: 'application/json' });
+        expect(overTrpc.status).toBe(400);
+        expect(overTrpc.body).toMatchObject({ error: { data: { code: 'BAD_REQUEST', details: { [field]: expect.arrayContaining([refusal(code)]) } } } });
+      }),
+      { numRuns: RUNS / 4 },
     );
   });
 });

@@ -1,12 +1,13 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '@authsvc/adapter-postgres';
 import { freePort } from '@authsvc/adapter-postgres/testing';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiApp, type ApiApp } from '../src/composition-root.js';
 import { loadConfig } from '../src/config.js';
+import { postgresProcesses } from './postgres-processes.js';
 import { johnDoe } from './support.js';
 
 // A PostgreSQL of this file's own, so stopping and freezing it disturbs no other test.
@@ -107,18 +108,21 @@ async function expectRecovery(): Promise<number> {
   throw new Error('the API did not recover within 10 s of the database coming back');
 }
 
-/** The postmaster's process id and those of its children (the backends). */
-function postgresProcesses(): number[] {
-  const postmaster = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
-  const children = execFileSync('ps', ['-o', 'pid=', '--ppid', String(postmaster)], { encoding: 'utf8' })
-    .split('\n')
-    .map((line) => Number(line.trim()))
-    .filter((pid) => pid > 0);
-  return [postmaster, ...children];
+/** Waits until no transaction of the API that began before now is still open, so a late commit would have landed. */
+async function transactionsFromBeforeTheFreezeEnded(): Promise<void> {
+  const db = app.database.db;
+  const { now } = (await sql<{ now: Date }>`select clock_timestamp() as now`.execute(db)).rows[0]!;
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    const open = await sql<{ n: number }>`
+      select count(*)::int as n from pg_stat_activity
+      where application_name = 'authsvc-api' and xact_start < ${now}`.execute(db);
+    if (open.rows[0]!.n === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('a transaction from before the freeze is still open after 10 s');
 }
 
-// The REST deadline covers a frozen database; tRPC calls (internal, with their own client
-// timeouts) get SERVICE_UNAVAILABLE when the database refuses, as in the first test.
+// The deadline covers a frozen database on REST and tRPC alike, and rolls back what it cut short.
 describe('PostgreSQL going away and coming back', () => {
   it('stopped: answers 503 fast, readyz not ready, healthz up; recovers by itself on restart', { timeout: 60_000 }, async () => {
     await postgres!.stop();
@@ -131,7 +135,7 @@ describe('PostgreSQL going away and coming back', () => {
   });
 
   it('frozen (SIGSTOP, as a network partition looks): answers 503 in bounded time, then recovers on SIGCONT', { timeout: 60_000 }, async () => {
-    const pids = postgresProcesses();
+    const pids = postgresProcesses(dataDir);
     for (const pid of pids) process.kill(pid, 'SIGSTOP');
     let slowest: number;
     try {
@@ -141,5 +145,29 @@ describe('PostgreSQL going away and coming back', () => {
     }
     const recovery = await expectRecovery();
     console.info(`database frozen: slowest 503 in ${slowest.toFixed(0)} ms; recovered ${recovery.toFixed(0)} ms after SIGCONT`);
+  });
+
+  it('frozen mid-registration past the deadline: the 503 leaves no user behind, on REST and tRPC, and the retry succeeds', { timeout: 60_000 }, async () => {
+    const rest = { ...johnDoe, email: `frozen-rest-${Date.now()}@example.com` };
+    const rpc = { ...johnDoe, email: `frozen-trpc-${Date.now()}@example.com` };
+    const pids = postgresProcesses(dataDir);
+    for (const pid of pids) process.kill(pid, 'SIGSTOP');
+    let answers: Timed[];
+    try {
+      answers = await Promise.all([call('POST', '/api/users/registration/', rest), call('POST', '/trpc/auth.register', rpc)]);
+    } finally {
+      for (const pid of pids) process.kill(pid, 'SIGCONT');
+    }
+    const [restAnswer, rpcAnswer] = answers as [Timed, Timed];
+    expect(restAnswer).toMatchObject({ status: 503, body: { detail: 'Service temporarily unavailable, try again later.' } });
+    expect(rpcAnswer).toMatchObject({ status: 503, body: { error: { data: { code: 'SERVICE_UNAVAILABLE' } } } });
+    for (const answer of answers) expect(answer.ms).toBeLessThan(3_500);
+    await expectRecovery();
+    await transactionsFromBeforeTheFreezeEnded();
+    const created = await app.database.db.selectFrom('users').select('email').where('email', 'in', [rest.email, rpc.email]).execute();
+    expect(created).toEqual([]);
+    // The client's retry is a first registration, not "already exists".
+    expect((await call('POST', '/api/users/registration/', rest)).status).toBe(201);
+    expect((await call('POST', '/trpc/auth.register', rpc)).status).toBe(200);
   });
 });

@@ -13,7 +13,7 @@ export interface CreateKyselyOptions {
   readonly connectionTimeoutMillis?: number;
   /** The `application_name` shown in `pg_stat_activity`. */
   readonly applicationName?: string;
-  /** Told of errors on idle pooled connections (a server restart); ignored when absent. */
+  /** Told of errors on pooled connections, idle or in use (a server restart); ignored when absent. */
   readonly onPoolError?: (error: Error) => void;
 }
 
@@ -51,8 +51,11 @@ export function createKysely(databaseUrl: string, options: CreateKyselyOptions =
     application_name: options.applicationName ?? 'authsvc',
     types: createTypeParsers(),
   });
-  // An idle client that loses its server (a restart, a terminated backend) emits 'error' on the
-  // pool; unhandled, that event would crash the process. The next query just gets a new client.
-  pool.on('error', options.onPoolError ?? (() => {}));
+  // A client that loses its server (a restart, a terminated backend) emits 'error': on the pool
+  // while idle, on the client itself while checked out. Unhandled, either event crashes the
+  // process. The query in hand fails (a 503), the pool discards the client, the next gets a new one.
+  const onError = options.onPoolError ?? (() => {});
+  pool.on('error', onError);
+  pool.on('connect', (client) => client.on('error', onError));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool: withPreparedStatements(pool) }) });
 }

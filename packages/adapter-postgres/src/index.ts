@@ -1,6 +1,8 @@
 export type { Kysely, Transaction } from 'kysely';
 export type { AuditLogTable, Database, OutboxPayload, OutboxTable, Timestamp, ThrottlesTable, TokensTable, UsersTable } from './database.js';
 export { createKysely, type CreateKyselyOptions } from './create-kysely.js';
+export { classifyDatabaseError, type DatabaseErrorKind } from './database-error.js';
+export { withQueryDeadline } from './query-deadline.js';
 export { openDatabase, type DatabaseLocation, type OpenDatabase } from './open-database.js';
 export { createMigrator, migrateToLatest, MigrationFailedError } from './migrate-to-latest.js';
 export { KyselyUserRepository } from './kysely-user-repository.js';

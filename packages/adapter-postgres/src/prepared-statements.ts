@@ -1,5 +1,6 @@
 import type { PostgresCursor, PostgresPool, PostgresPoolClient, PostgresQueryResult } from 'kysely';
 import type pg from 'pg';
+import { underDeadline } from './query-deadline.js';
 
 /**
  * Distinct statements prepared per connection at most. Our queries have a fixed shape, so a
@@ -15,7 +16,8 @@ const isSubmittable = (value: object): value is pg.Submittable & PostgresCursor<
  * Kysely's view of a `pg` pool that runs each distinct SQL text as a named prepared statement,
  * so PostgreSQL parses and plans a hot query (the token lookup on every request) once per
  * connection instead of on every call. Kysely sends only parameterised text, never values in
- * the SQL, so one text is one statement.
+ * the SQL, so one text is one statement. Every statement honours the deadline of the work that
+ * sends it (withQueryDeadline).
  */
 export function withPreparedStatements(pool: pg.Pool): PostgresPool {
   const names = new Map<string, string>();
@@ -38,10 +40,11 @@ export function withPreparedStatements(pool: pg.Pool): PostgresPool {
         parameters: ReadonlyArray<unknown> = [],
       ): Promise<PostgresQueryResult<unknown>> | PostgresCursor<unknown> {
         if (typeof sqlOrCursor === 'string') {
+          const sql = sqlOrCursor;
           // pg types `command` as any string; Kysely lists the ones it reads.
-          return client.query({ name: nameFor(sqlOrCursor), text: sqlOrCursor, values: [...parameters] }) as Promise<
-            PostgresQueryResult<unknown>
-          >;
+          return underDeadline(client, sql, () =>
+            client.query({ name: nameFor(sql), text: sql, values: [...parameters] }) as Promise<PostgresQueryResult<unknown>>,
+          );
         }
         // A streaming cursor (pg-cursor) is a Submittable that pg runs as it is.
         if (!isSubmittable(sqlOrCursor)) throw new TypeError('a cursor must be a pg Submittable');

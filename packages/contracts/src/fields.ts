@@ -8,6 +8,9 @@ export const limits = {
   password: 1024,
 } as const;
 
+// In a `u` regex a paired surrogate is one code point, so only a surrogate without its partner matches.
+const LONE_SURROGATE = /\p{Cs}/u;
+
 /**
  * Options of the checks after the blank one: they run only on a string that is not blank, since
  * blank fails alone and they would only repeat it. Zod's `when` (which its option types do not
@@ -16,10 +19,14 @@ export const limits = {
  */
 const afterBlank = { when: (payload: { readonly value: unknown }) => typeof payload.value === 'string' && payload.value !== '' };
 
-/** Options of the password rules: checked only on a password that is neither blank nor over-long. */
+/** Options of the password rules: checked only on a password the field itself took (not blank, not over-long, storable). */
 const passwordRule = {
   when: (payload: { readonly value: unknown }) =>
-    typeof payload.value === 'string' && payload.value !== '' && payload.value.length <= limits.password,
+    typeof payload.value === 'string' &&
+    payload.value !== '' &&
+    payload.value.length <= limits.password &&
+    !payload.value.includes('\u0000') &&
+    !LONE_SURROGATE.test(payload.value),
 };
 
 interface CharFieldOptions {
@@ -31,7 +38,8 @@ interface CharFieldOptions {
 /**
  * The input side of DRF's CharField: numbers become strings, other non-strings are refused with
  * DRF's message, white space is trimmed unless told otherwise, blank fails alone (later checks
- * would only repeat it), and the length cap holds.
+ * would only repeat it), and the length cap holds. Like DRF's, it refuses NUL and lone surrogates,
+ * which PostgreSQL cannot store: refused here, they never reach the hashing or the database.
  */
 export function charField({ maxLength, trim }: CharFieldOptions): z.ZodType<string, string> {
   // Typed as string in, string out: numbers are accepted as DRF does, but clients should send strings.
@@ -46,7 +54,12 @@ export function charField({ maxLength, trim }: CharFieldOptions): z.ZodType<stri
           issue.input === undefined ? messages.required : issue.input === null ? messages.notNull : messages.notAString,
       })
       .min(1, { error: messages.blank })
-      .max(maxLength, { ...afterBlank, error: messages.maxLength(maxLength) }),
+      .max(maxLength, { ...afterBlank, error: messages.maxLength(maxLength) })
+      .refine((text) => !text.includes('\u0000'), { ...afterBlank, error: messages.nullCharacters })
+      .refine((text) => !LONE_SURROGATE.test(text), {
+        ...afterBlank,
+        error: (issue) => messages.surrogateCharacter(LONE_SURROGATE.exec(String(issue.input))?.[0].charCodeAt(0) ?? 0),
+      }),
   );
   return field as unknown as z.ZodType<string, string>;
 }

@@ -8,6 +8,8 @@ export const messages = {
   blank: 'This field may not be blank.',
   notAString: 'Not a valid string.',
   maxLength: (max: number) => `Ensure this field has no more than ${max} characters.`,
+  nullCharacters: 'Null characters are not allowed.',
+  surrogateCharacter: (codeUnit: number) => `Surrogate characters are not allowed: U+${codeUnit.toString(16).toUpperCase()}.`,
   invalidEmail: 'Enter a valid email address.',
   emailTaken: 'A user with this email already exists.',
   passwordTooShort: 'Password must be at least 8 characters long.',

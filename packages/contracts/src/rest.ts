@@ -14,10 +14,13 @@ export const registrationRequestSchema = z
   .refine((body) => body.password1 === body.password2, {
     error: messages.passwordMismatch,
     path: ['password2'],
-    // Reported beside the other field errors, not only once they are fixed.
-    when: ({ value }) => {
+    // Reported beside the other field errors, not only once they are fixed; but not on top of
+    // password2's own error, which already says what is wrong with it.
+    when: ({ value, issues }) => {
       const body = value as { password1?: unknown; password2?: unknown } | null;
-      return typeof body?.password1 === 'string' && typeof body.password2 === 'string';
+      return (
+        typeof body?.password1 === 'string' && typeof body.password2 === 'string' && !issues.some((issue) => issue.path?.[0] === 'password2')
+      );
     },
   })
   .meta({ description: 'A new account. `password2` must repeat `password1`.' });

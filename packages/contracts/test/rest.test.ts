@@ -99,3 +99,25 @@ describe('login body', () => {
     });
   });
 });
+
+describe('strings PostgreSQL cannot store', () => {
+  it('refuses a NUL or a lone surrogate in every string field with DRF\'s message, and accepts a paired one', () => {
+    for (const field of Object.keys(valid)) {
+      expect(validateBody(registrationRequestSchema, { ...valid, [field]: 'Jo\u0000hn1x' })).toMatchObject({
+        ok: false,
+        errors: { [field]: ['Null characters are not allowed.'] },
+      });
+      expect(validateBody(registrationRequestSchema, { ...valid, [field]: 'Jo\udc00hn1x' })).toMatchObject({
+        ok: false,
+        errors: { [field]: ['Surrogate characters are not allowed: U+DC00.'] },
+      });
+    }
+    for (const field of ['email', 'password']) {
+      expect(validateBody(loginRequestSchema, { email: valid.email, password: 'x', [field]: 'a\ud83db' })).toEqual({
+        ok: false,
+        errors: { [field]: ['Surrogate characters are not allowed: U+D83D.'] },
+      });
+    }
+    expect(validateBody(registrationRequestSchema, { ...valid, first_name: 'Jo\ud83d\ude00hn' })).toMatchObject({ ok: true });
+  });
+});

@@ -1,3 +1,4 @@
+import { classifyDatabaseError } from '@authsvc/adapter-postgres';
 import { messages } from '@authsvc/contracts';
 import type { DomainError, FieldMessages, PlainErrorCode } from '@authsvc/domain';
 import { passwordMessages } from './password-screening.js';
@@ -45,6 +46,25 @@ export function errorMapping(error: DomainError): ErrorMapping {
       };
     default:
       return errorTable[error.code];
+  }
+}
+
+const unavailable: ErrorMapping = { status: 503, body: { detail: messages.serviceUnavailable } };
+
+/**
+ * How an unexpected failure reads, on both transports: a value the database refused is the
+ * request's fault (400), a database away or a deadline passed is a 503 to retry, and anything
+ * else a bare 500 that shows no SQL, message or stack.
+ */
+export function faultMapping(error: unknown): ErrorMapping {
+  switch (classifyDatabaseError(error)) {
+    case 'bad_input':
+      return { status: 400, body: { detail: messages.malformedRequest } };
+    case 'unavailable':
+    case 'timeout':
+      return unavailable;
+    case 'bug':
+      return { status: 500, body: { detail: messages.serverError } };
   }
 }
 

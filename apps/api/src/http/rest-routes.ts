@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 
 import type { AuthEndpoints, EdgeResult } from '../edge/auth-endpoints.js';
 import { installDrfParsers, parsedBody } from './body-parsers.js';
 import { requestContext } from './request-context.js';
+import { installRequestDeadline } from './request-deadline.js';
 
 type View = (request: FastifyRequest) => Promise<EdgeResult<unknown>>;
 
@@ -73,19 +74,14 @@ export function restResources(endpoints: AuthEndpoints): Resource[] {
 /**
  * Registers the REST contract. Every method is routed so that a wrong one gets DRF's 405 with
  * an `Allow` header rather than a 404, and OPTIONS answers with DRF's metadata. A request not
- * answered within `deadlineMs` gets a 503: a frozen database must not hang clients.
+ * answered within `deadlineMs` gets a 503, its database work rolled back: a frozen database must
+ * not hang clients.
  */
 export async function registerRestRoutes(server: FastifyInstance, resources: Resource[], deadlineMs: number): Promise<void> {
   installDrfParsers(server);
-  server.addHook('onRequest', async (request, reply) => {
-    // A hung query cannot be cancelled safely mid-transaction, so it is left to finish (or fail)
-    // on its own; only the client stops waiting. Its late answer is dropped with a warning.
-    const timer = setTimeout(() => {
-      if (reply.sent) return;
-      request.log.warn({ deadlineMs }, 'request deadline passed: answering 503');
-      void reply.code(503).header('Retry-After', '1').send({ detail: messages.serviceUnavailable });
-    }, deadlineMs);
-    reply.raw.once('close', () => clearTimeout(timer));
+  installRequestDeadline(server, deadlineMs, (request, reply) => {
+    request.log.warn({ deadlineMs }, 'request deadline passed: answering 503');
+    void reply.code(503).header('Retry-After', '1').send({ detail: messages.serviceUnavailable });
   });
   for (const resource of resources) {
     const allowed = [...Object.keys(resource.views), 'OPTIONS'];

@@ -14,6 +14,23 @@ import { clientErrorHandler, errorHandler } from './error-handler.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { registerRestRoutes, restResources } from './rest-routes.js';
 import { requestContext } from './request-context.js';
+import { deadlineOf, installRequestDeadline } from './request-deadline.js';
+
+/** How long a client may take, and how many may be connected at once. */
+export interface SocketLimits {
+  /** Time to receive a whole request, headers and body. */
+  readonly requestTimeoutMs: number;
+  /** Time to receive a request's headers; at most `requestTimeoutMs`. */
+  readonly headersTimeoutMs: number;
+  /** Time an idle keep-alive connection is kept open between requests. */
+  readonly keepAliveTimeoutMs: number;
+  /** Connections open at once; past it, new ones are closed at once. */
+  readonly maxConnections: number;
+}
+
+// Node checks the request and headers timeouts only this often (30 s by default), which would add
+// up to that much to each limit.
+const LIMIT_CHECK_INTERVAL_MS = 1_000;
 
 /** Options of the HTTP server. */
 export interface HttpServerOptions {
@@ -26,8 +43,9 @@ export interface HttpServerOptions {
   readonly metrics: ApiMetrics;
   /** Browser origins allowed to call the API; empty leaves CORS off (no CORS headers at all). */
   readonly corsOrigins: readonly string[];
-  /** A REST request not answered by then gets a 503 instead of hanging (a frozen database). */
+  /** A REST or tRPC request not answered by then gets a 503, its database work rolled back, instead of hanging (a frozen database). */
   readonly requestDeadlineMs: number;
+  readonly socketLimits: SocketLimits;
 }
 
 /** A route as registered, for checking that the API description covers every one. */
@@ -70,6 +88,12 @@ export function buildHttpServer(endpoints: AuthEndpoints, options: HttpServerOpt
     // of 100 characters would refuse batches of more than nine calls with a 414.
     routerOptions: { maxParamLength: 2_000 },
     return503OnClosing: true,
+    requestTimeout: options.socketLimits.requestTimeoutMs,
+    keepAliveTimeout: options.socketLimits.keepAliveTimeoutMs,
+    http: {
+      headersTimeout: options.socketLimits.headersTimeoutMs,
+      connectionsCheckingInterval: Math.min(LIMIT_CHECK_INTERVAL_MS, options.socketLimits.headersTimeoutMs),
+    },
     clientErrorHandler,
     requestIdHeader: false,
     // A caller's request id is kept when it is sane, so logs and events can be joined across services.
@@ -78,6 +102,8 @@ export function buildHttpServer(endpoints: AuthEndpoints, options: HttpServerOpt
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
   });
+
+  server.server.maxConnections = options.socketLimits.maxConnections;
 
   const registeredRoutes: RegisteredRoute[] = [];
   server.decorate('registeredRoutes', registeredRoutes);
@@ -140,12 +166,25 @@ export function buildHttpServer(endpoints: AuthEndpoints, options: HttpServerOpt
   server.register(async (docs) => registerApiDocs(docs, buildOpenApiDocument(resources, version)));
 
   server.register(async (rest) => registerRestRoutes(rest, resources, options.requestDeadlineMs));
-  server.register(fastifyTRPCPlugin, {
-    prefix: '/trpc',
-    trpcOptions: {
-      router: appRouter,
-      createContext: ({ req }) => ({ endpoints, authorization: req.headers.authorization, request: requestContext(req) }),
-    } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
+  server.register(async (trpc) => {
+    // The same deadline as REST's; the procedures answer it themselves, in tRPC's shape.
+    installRequestDeadline(trpc, options.requestDeadlineMs);
+    await trpc.register(fastifyTRPCPlugin, {
+      prefix: '/trpc',
+      trpcOptions: {
+        router: appRouter,
+        createContext: ({ req }) => ({
+          endpoints,
+          authorization: req.headers.authorization,
+          request: requestContext(req),
+          deadline: deadlineOf(req),
+        }),
+        onError: ({ error, req }) => {
+          // The client sees a bare 500; the log gets the fault, through the error's causes.
+          if (error.code === 'INTERNAL_SERVER_ERROR') req.log.error({ err: error }, 'unhandled error');
+        },
+      } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
+    });
   });
   return server;
 }

@@ -1,21 +1,25 @@
-import { messages, type LoginRequest, type RegistrationRequest } from '@authsvc/contracts';
+import type { LoginRequest, RegistrationRequest } from '@authsvc/contracts';
 import type { RequestContext } from '@authsvc/domain';
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { AuthEndpoints, EdgeResult } from '../edge/auth-endpoints.js';
-import { rpcCodeFor, type ErrorBody } from '../edge/error-table.js';
-import { isUnavailable } from '../http/error-handler.js';
+import { faultMapping, rpcCodeFor, type ErrorBody } from '../edge/error-table.js';
 
 /** What every procedure knows about its call. */
 export interface TrpcContext {
   readonly endpoints: AuthEndpoints;
   readonly authorization: string | undefined;
   readonly request: RequestContext;
+  /** Aborts when the call's time is up (REQUEST_DEADLINE_MS), as over REST. */
+  readonly deadline: AbortSignal;
 }
 
-/** Carries the DRF body of a failure to the error formatter. */
+/** Carries the DRF body of a failure to the error formatter, and the fault behind it (if any) to the log. */
 class EdgeFailure extends Error {
-  constructor(readonly body: ErrorBody) {
-    super('edge failure');
+  constructor(
+    readonly body: ErrorBody,
+    fault?: unknown,
+  ) {
+    super('edge failure', fault === undefined ? undefined : { cause: fault });
   }
 }
 
@@ -27,13 +31,32 @@ const t = initTRPC.context<TrpcContext>().create({
   },
 });
 
-/** Procedures whose unreachable database reads as SERVICE_UNAVAILABLE (503), as over REST, not a 500. */
-const procedure = t.procedure.use(async ({ next }) => {
-  const result = await next();
-  if (!result.ok && isUnavailable(result.error.cause)) {
-    const body = { detail: messages.serviceUnavailable };
-    throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: body.detail, cause: new EdgeFailure(body) });
+/** Rejects with the deadline's reason once it passes. */
+const passing = (deadline: AbortSignal): Promise<never> =>
+  new Promise((_, reject) => {
+    if (deadline.aborted) reject(deadline.reason);
+    deadline.addEventListener('abort', () => reject(deadline.reason), { once: true });
+  });
+
+/** The tRPC error for a fault, read through the same table as REST's: 400, 503 or a bare 500. */
+function faultError(error: unknown): TRPCError {
+  const { status, body } = faultMapping(error);
+  const detail = 'detail' in body && typeof body.detail === 'string' ? body.detail : 'Invalid input.';
+  return new TRPCError({ code: rpcCodeFor(status), message: detail, cause: new EdgeFailure(body, error) });
+}
+
+/**
+ * Procedures under the request deadline, whose unexpected failures (a database away, a value it
+ * refused, a bug) read as they do over REST, never with the raw error's message.
+ */
+const procedure = t.procedure.use(async ({ ctx, next }) => {
+  let result: Awaited<ReturnType<typeof next>>;
+  try {
+    result = await Promise.race([next(), passing(ctx.deadline)]);
+  } catch (error) {
+    throw faultError(error);
   }
+  if (!result.ok && result.error.code === 'INTERNAL_SERVER_ERROR') throw faultError(result.error.cause);
   return result;
 });
 
