@@ -101,7 +101,10 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
   };
 
   const consume = async (role: WorkerRole, groupId: string, handler: DomainEventHandler): Promise<void> => {
-    const consumer = await onKafka(runEventConsumer({
+    // Checked from the start: /readyz must not be 200 while the group is still being joined.
+    let consumer: EventConsumer | undefined;
+    checks.set(role, () => consumer?.state === 'joined');
+    consumer = await onKafka(runEventConsumer({
       ...clientOptions,
       brokers: config.kafka.brokers,
       groupId,
@@ -121,7 +124,6 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
       onJoin: (partitions) => logger.info({ groupId, partitions }, 'consumer joined its group'),
     }));
     consumers.push(consumer);
-    checks.set(role, () => consumer.state === 'joined');
   };
 
   const stop = async (): Promise<void> => {

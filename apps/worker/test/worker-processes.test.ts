@@ -1,3 +1,4 @@
+import { uniqueName } from '@authsvc/adapter-kafka/testing';
 import { freePort } from '@authsvc/adapter-postgres/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnWorker, type ChildWorker } from './child-worker.js';
@@ -29,6 +30,21 @@ function alive(child: ChildWorker, name: string): boolean {
   const exit = child.exit();
   if (exit !== null) throw new Error(`worker ${name} exited (${exit.signal ?? `code ${exit.code}`}):\n${child.output()}`);
   return true;
+}
+
+/** A /readyz answer. */
+interface Readiness {
+  readonly status: number;
+  readonly body: { status: string; checks: Record<string, string> };
+}
+
+async function readyz(port: number): Promise<Readiness> {
+  const response = await fetch(`http://127.0.0.1:${port}/readyz`, { signal: AbortSignal.timeout(5_000) });
+  return { status: response.status, body: (await response.json()) as Readiness['body'] };
+}
+
+function pick<K extends string>(env: Record<string, string>, ...names: K[]): Record<K, string> {
+  return Object.fromEntries(names.map((name) => [name, env[name]!])) as Record<K, string>;
 }
 
 const started = (child: ChildWorker, name: string) => () =>
@@ -97,6 +113,15 @@ describe('workers side by side', () => {
     return new Set([...text.matchAll(/^authsvc_consumer_lag_messages\{group="([^"]+)"/gm)].map((match) => match[1]!));
   }
 
+  /** The partitions a worker holds in each group, from its last join of that group, or null before its first. */
+  function holding(child: ChildWorker): Map<string, number[]> {
+    const held = new Map<string, number[]>();
+    for (const line of child.logLines()) {
+      if (line.msg === 'consumer joined its group') held.set(line['groupId'] as string, line['partitions'] as number[]);
+    }
+    return held;
+  }
+
   let a: ChildWorker;
   let b: ChildWorker;
   const ports = { a: 0, b: 0 };
@@ -127,5 +152,67 @@ describe('workers side by side', () => {
     }
     await allAudited();
     expect(alive(a, 'A') && alive(b, 'B')).toBe(true);
+    const groups = Object.values(pick(h.workerEnv(), 'AUDIT_GROUP_ID', 'CLEANUP_GROUP_ID'));
+    await eventually(async () => (await readyz(ports.a)).status === 200 && (await readyz(ports.b)).status === 200, 'both workers ready', 60_000);
+    for (const group of groups) {
+      const [ofA, ofB] = [holding(a).get(group) ?? [], holding(b).get(group) ?? []];
+      expect(ofB.length, `B holds partitions of ${group}`).toBeGreaterThan(0);
+      expect(ofA.length, `A holds partitions of ${group}`).toBeGreaterThan(0);
+      expect(ofA.filter((partition) => ofB.includes(partition))).toEqual([]);
+    }
   }, 300_000);
+
+  it('hands a SIGKILLed worker\'s partitions to the other one within the session and rebalance timeouts, auditing every event once', async () => {
+    const groups = Object.values(pick(h.workerEnv(), 'AUDIT_GROUP_ID', 'CLEANUP_GROUP_ID'));
+    const all = new Map(groups.map((group) => [group, [...(holding(a).get(group) ?? []), ...(holding(b).get(group) ?? [])].sort()]));
+    const stopLogins = steadyLogins();
+    let takeoverMs = 0;
+    try {
+      const killedAt = Date.now();
+      await b.kill();
+      await eventually(
+        () => alive(a, 'A') && groups.every((group) => (holding(a).get(group) ?? []).length === all.get(group)!.length),
+        'worker A to hold every partition of both groups',
+        90_000,
+      );
+      takeoverMs = Date.now() - killedAt;
+    } finally {
+      await stopLogins();
+    }
+    await allAudited();
+    for (const group of groups) expect([...holding(a).get(group)!].sort()).toEqual(all.get(group));
+    // The broker notices the silent member after the session timeout and then gives the group up
+    // to the rebalance timeout to re-form (plus the mock's 1 s session check); 74 s before this fix.
+    const { KAFKA_SESSION_TIMEOUT_MS: session, KAFKA_REBALANCE_TIMEOUT_MS: rebalance } = pick(h.workerEnv(), 'KAFKA_SESSION_TIMEOUT_MS', 'KAFKA_REBALANCE_TIMEOUT_MS');
+    console.info(`takeover after SIGKILL: ${takeoverMs} ms (session ${session} ms, rebalance ${rebalance} ms)`);
+    expect(takeoverMs).toBeLessThan(Number(session) + Number(rebalance) + 1_000);
+    expect((await readyz(ports.a)).status).toBe(200);
+  }, 180_000);
+});
+
+describe('worker readiness', () => {
+  it('is 503 until its consumers joined their groups, then 200; 503 again while they restart after the brokers went away', async () => {
+    const port = await freePort();
+    // Groups of its own: their first join takes the mock's initial rebalance delay (3 s).
+    const c = worker({ METRICS_PORT: String(port), AUDIT_GROUP_ID: uniqueName('audit'), CLEANUP_GROUP_ID: uniqueName('cleanup') });
+    const answers: Readiness[] = [];
+    await eventually(async () => {
+      alive(c, 'C');
+      const answer = await readyz(port).catch(() => null);
+      if (answer) answers.push(answer);
+      return answer?.status === 200;
+    }, 'worker C to be ready', 60_000);
+    expect(answers[0]).toEqual({ status: 503, body: { status: 'not ready', checks: { relay: 'ok', audit: 'failing', cleanup: 'failing' } } });
+    expect(answers.at(-1)).toEqual({ status: 200, body: { status: 'ready', checks: { relay: 'ok', audit: 'ok', cleanup: 'ok' } } });
+
+    // Last in the file: the brokers do not come back.
+    await h.kafka.stop();
+    const consumersDown = async (): Promise<boolean> => {
+      const { status, body } = await readyz(port);
+      return alive(c, 'C') && status === 503 && body.checks['audit'] === 'failing' && body.checks['cleanup'] === 'failing';
+    };
+    await eventually(consumersDown, 'both consumers of worker C to be reported failing without brokers', 120_000);
+    expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+    expect(c.logLines().some((line) => line.msg === 'consumer crashed, restarting')).toBe(true);
+  }, 240_000);
 });
