@@ -19,4 +19,19 @@ describe('loadWorkerConfig', () => {
     expect(loadWorkerConfig({ KAFKA_BROKERS: 'k:9092', WORKER_ROLES: ' audit , cleanup' }).WORKER_ROLES).toEqual(['audit', 'cleanup']);
     expect(() => loadWorkerConfig({ KAFKA_BROKERS: 'k:9092', WORKER_ROLES: 'relay,mailer' })).toThrow(/WORKER_ROLES/);
   });
+
+  it('reads the consumer group timeouts and fetch wait, and refuses a heartbeat too close to the session timeout', () => {
+    const config = loadWorkerConfig({
+      KAFKA_BROKERS: 'k:9092',
+      KAFKA_SESSION_TIMEOUT_MS: '6000',
+      KAFKA_HEARTBEAT_INTERVAL_MS: '500',
+      KAFKA_REBALANCE_TIMEOUT_MS: '9000',
+      KAFKA_MAX_WAIT_MS: '100',
+    });
+    expect(config).toMatchObject({ KAFKA_SESSION_TIMEOUT_MS: 6000, KAFKA_HEARTBEAT_INTERVAL_MS: 500, KAFKA_REBALANCE_TIMEOUT_MS: 9000, KAFKA_MAX_WAIT_MS: 100 });
+    expect(loadWorkerConfig({ KAFKA_BROKERS: 'k:9092' })).toMatchObject({ KAFKA_SESSION_TIMEOUT_MS: 30_000, KAFKA_HEARTBEAT_INTERVAL_MS: 3_000 });
+    expect(() => loadWorkerConfig({ KAFKA_BROKERS: 'k:9092', KAFKA_SESSION_TIMEOUT_MS: '6000', KAFKA_HEARTBEAT_INTERVAL_MS: '2500' })).toThrow(
+      /KAFKA_HEARTBEAT_INTERVAL_MS/,
+    );
+  });
 });

@@ -160,6 +160,8 @@ describe('workers side by side', () => {
       expect(ofA.length, `A holds partitions of ${group}`).toBeGreaterThan(0);
       expect(ofA.filter((partition) => ofB.includes(partition))).toEqual([]);
     }
+    const restarts = (child: ChildWorker) => child.logLines().filter((line) => line.msg === 'consumer crashed, restarting').length;
+    console.info(`consumer restarts during the join: A ${restarts(a)}, B ${restarts(b)}`);
   }, 300_000);
 
   it('hands a SIGKILLed worker\'s partitions to the other one within the session and rebalance timeouts, auditing every event once', async () => {
