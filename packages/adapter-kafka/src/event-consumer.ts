@@ -167,6 +167,7 @@ export async function runEventConsumer(options: EventConsumerOptions): Promise<E
   let state: ConsumerState = 'joining';
   let current: KafkaConsumerLike | undefined;
   let crashesSinceJoin = 0;
+
   async function deadLetter(
     batch: KafkaBatchContext['batch'],
     message: KafkaIncomingMessage,
