@@ -77,7 +77,7 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
   const clock = overrides.clock ?? systemClock;
   const clientOptions = { logLevel: 'warn' as const, ...overrides.kafkaClientOptions, clientId: config.kafka.clientId };
   const roles = new Set(config.WORKER_ROLES);
-  const consumers: EventConsumer[] = [];
+  const consumers = new Map<WorkerRole, EventConsumer>();
   let relay: OutboxRelay | null = null;
   let cleanup: TokenCleanup | null = null;
   const kafkaPublisher = roles.has('relay') ? createKafkaEventPublisher(config.kafka, clientOptions) : null;
@@ -85,8 +85,10 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
   collectDefaultMetrics({ register: registry });
   const pipeline = createPipelineMetrics(registry);
   let metricsServer: MetricsServer | null = null;
-  const checks = new Map<string, () => boolean>();
-  const readiness = (): ReadinessChecks => Object.fromEntries([...checks].map(([name, ok]) => [name, ok() ? 'ok' : 'failing']));
+  // One check per role from the start, so /readyz is never 200 before everything has come up.
+  let publishing = false;
+  const isUp = (role: WorkerRole): boolean => (role === 'relay' ? publishing : consumers.get(role)?.state === 'joined');
+  const readiness = (): ReadinessChecks => Object.fromEntries([...roles].map((role) => [role, isUp(role) ? 'ok' : 'failing']));
   // Every Kafka step of the start-up, so a wrong broker list or setting ends in one clear line.
   const onKafka = <T>(step: Promise<T>): Promise<T> =>
     step.catch((error: unknown) => {
@@ -101,10 +103,7 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
   };
 
   const consume = async (role: WorkerRole, groupId: string, handler: DomainEventHandler): Promise<void> => {
-    // Checked from the start: /readyz must not be 200 while the group is still being joined.
-    let consumer: EventConsumer | undefined;
-    checks.set(role, () => consumer?.state === 'joined');
-    consumer = await onKafka(runEventConsumer({
+    const consumer = await onKafka(runEventConsumer({
       ...clientOptions,
       brokers: config.kafka.brokers,
       groupId,
@@ -123,12 +122,12 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
       onCrash: (error, restartInMs) => logger.error({ groupId, err: error, restartInMs }, 'consumer crashed, restarting'),
       onJoin: (partitions) => logger.info({ groupId, partitions }, 'consumer joined its group'),
     }));
-    consumers.push(consumer);
+    consumers.set(role, consumer);
   };
 
   const stop = async (): Promise<void> => {
     await relay?.stop();
-    await Promise.allSettled(consumers.map((consumer) => consumer.stop()));
+    await Promise.allSettled([...consumers.values()].map((consumer) => consumer.stop()));
     await cleanup?.stop();
     await kafkaPublisher?.disconnect();
     await database.close();
@@ -142,8 +141,7 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
     if (kafkaPublisher) {
       // Connected up front, so a broker list or producer setting that cannot work fails the start.
       await onKafka(kafkaPublisher.connect());
-      let publishing = true;
-      checks.set('relay', () => publishing);
+      publishing = true;
       relay = new OutboxRelay({
         queue: new KyselyOutboxQueue(database.db),
         publisher: overrides.wrapPublisher?.(kafkaPublisher) ?? kafkaPublisher,

@@ -204,7 +204,11 @@ describe('worker readiness', () => {
       if (answer) answers.push(answer);
       return answer?.status === 200;
     }, 'worker C to be ready', 60_000);
-    expect(answers[0]).toEqual({ status: 503, body: { status: 'not ready', checks: { relay: 'ok', audit: 'failing', cleanup: 'failing' } } });
+    // The relay's producer may still be connecting when the first answer comes.
+    expect(answers[0]).toEqual({
+      status: 503,
+      body: { status: 'not ready', checks: { relay: expect.stringMatching(/^(ok|failing)$/), audit: 'failing', cleanup: 'failing' } },
+    });
     expect(answers.at(-1)).toEqual({ status: 200, body: { status: 'ready', checks: { relay: 'ok', audit: 'ok', cleanup: 'ok' } } });
 
     // Last in the file: the brokers do not come back.
