@@ -49,6 +49,15 @@ const schema = z
     message: 'at most a third of KAFKA_SESSION_TIMEOUT_MS',
   });
 
+/** Every environment variable the worker reads, its own and the adapter's Kafka settings; the README's Worker table lists each. */
+export const workerConfigVariables: readonly string[] = [
+  ...Object.keys(schema.shape),
+  'KAFKA_BROKERS',
+  'KAFKA_CLIENT_ID',
+  'KAFKA_TOPIC',
+  'KAFKA_IDEMPOTENT',
+];
+
 /** The worker's configuration, validated: its own settings and the Kafka ones. */
 export type WorkerConfig = z.output<typeof schema> & { readonly kafka: KafkaSettings };
 

@@ -1,6 +1,7 @@
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '@authsvc/runtime';
-import { loadWorkerConfig } from '../src/config.js';
+import { loadWorkerConfig, workerConfigVariables } from '../src/config.js';
 
 describe('loadWorkerConfig', () => {
   it('needs KAFKA_BROKERS and defaults the rest', () => {
@@ -33,5 +34,15 @@ describe('loadWorkerConfig', () => {
     expect(() => loadWorkerConfig({ KAFKA_BROKERS: 'k:9092', KAFKA_SESSION_TIMEOUT_MS: '6000', KAFKA_HEARTBEAT_INTERVAL_MS: '2500' })).toThrow(
       /KAFKA_HEARTBEAT_INTERVAL_MS/,
     );
+  });
+});
+
+describe("the README's Worker section", () => {
+  it('names every variable the worker reads', async () => {
+    const readme = await readFile(new URL('../../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('## Worker'));
+    const text = section.slice(0, section.indexOf('\n## ', 1));
+    const documented = new Set([...text.matchAll(/`([A-Z0-9_]+)`/g)].map((match) => match[1]!));
+    expect(workerConfigVariables.filter((name) => !documented.has(name))).toEqual([]);
   });
 });
