@@ -1,6 +1,7 @@
 import { randomIds, systemClock } from '@authsvc/adapter-crypto';
 import {
   createKafkaEventPublisher,
+  KafkaStartupError,
   runEventConsumer,
   type EventConsumer,
   type KafkaClientOptions,
@@ -10,10 +11,10 @@ import {
 import { KyselyAuditLog, KyselyOutboxQueue, KyselyUnitOfWork, openDatabase, type OpenDatabase } from '@authsvc/adapter-postgres';
 import { purgeExpiredTokens, type Clock, type EventPublisher } from '@authsvc/domain';
 import { auditHandler, OutboxRelay, TokenCleanup, type DomainEventHandler } from '@authsvc/event-pipeline';
-import { createPipelineMetrics, startMetricsServer, type MetricsServer } from '@authsvc/observability';
+import { createPipelineMetrics, startMetricsServer, type MetricsServer, type ReadinessChecks } from '@authsvc/observability';
 import { pino, type Logger } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import type { WorkerConfig } from './config.js';
+import type { WorkerConfig, WorkerRole } from './config.js';
 import { toDomainEvent } from './domain-event.js';
 import { observeConsumed, observeRelayBatch } from './pipeline-observer.js';
 
@@ -23,10 +24,12 @@ export interface WorkerOverrides {
   readonly clock?: Clock;
   /** Client tuning (log level, retries, timeouts); brokers and client id come from the configuration. */
   readonly kafkaClientOptions?: Omit<KafkaClientOptions, 'brokers' | 'clientId'>;
-  /** Consumer group timeouts; the defaults suit a real cluster. */
-  readonly consumerConfig?: Omit<KafkaConsumerConfig, 'groupId'>;
+  /** Consumer tuning over the configured group timeouts and fetch wait. */
+  readonly consumerConfig?: Omit<KafkaConsumerConfig, 'groupId' | 'restartOnFailure'>;
   /** Backoff between a consumer handler's retries. */
   readonly consumerBackoff?: RetryBackoff;
+  /** Backoff before a crashed consumer is restarted. */
+  readonly consumerRestartBackoff?: RetryBackoff;
   /** Wraps the relay's Kafka publisher, e.g. to fail after publishing. */
   readonly wrapPublisher?: (publisher: EventPublisher) => EventPublisher;
   /** Where log lines go; by default pino on stdout at LOG_LEVEL. */
@@ -45,6 +48,8 @@ export interface Worker {
   readonly logger: Logger;
   /** Where `/metrics` is served (relay and consumer lag), or null without METRICS_PORT. */
   readonly metricsUrl: string | null;
+  /** What `/readyz` reports: each role `ok` while its producer is connected or its consumer is in its group. */
+  readiness(): ReadinessChecks;
   /**
    * Stops in the order that loses nothing: the relay after its batch in hand (unacknowledged rows
    * stay in the outbox), then each consumer after its record in hand (committing what it processed
@@ -55,14 +60,11 @@ export interface Worker {
 
 /**
  * Wires and starts the worker by hand: the outbox relay to Kafka, the audit consumer and the
- * token-cleanup consumer with its schedule, each only if its role is configured. `onFatal` is told
- * when a consumer died for good (the process should exit and be restarted).
+ * token-cleanup consumer with its schedule, each only if its role is configured. A consumer that
+ * crashes is restarted in place; a failure to reach Kafka at start rejects with a
+ * `KafkaStartupError` whose message names the brokers and the likely fix.
  */
-export async function startWorker(
-  config: WorkerConfig,
-  overrides: WorkerOverrides = {},
-  onFatal: (error: Error) => void = () => undefined,
-): Promise<Worker> {
+export async function startWorker(config: WorkerConfig, overrides: WorkerOverrides = {}): Promise<Worker> {
   const logger = overrides.logger ?? pino({ level: config.LOG_LEVEL, base: { service: 'authsvc-worker' } });
   // The worker may start before the API: opening the database applies the migrations it needs.
   const database = await openDatabase({
@@ -75,7 +77,7 @@ export async function startWorker(
   const clock = overrides.clock ?? systemClock;
   const clientOptions = { logLevel: 'warn' as const, ...overrides.kafkaClientOptions, clientId: config.kafka.clientId };
   const roles = new Set(config.WORKER_ROLES);
-  const consumers: EventConsumer[] = [];
+  const consumers = new Map<WorkerRole, EventConsumer>();
   let relay: OutboxRelay | null = null;
   let cleanup: TokenCleanup | null = null;
   const kafkaPublisher = roles.has('relay') ? createKafkaEventPublisher(config.kafka, clientOptions) : null;
@@ -83,9 +85,25 @@ export async function startWorker(
   collectDefaultMetrics({ register: registry });
   const pipeline = createPipelineMetrics(registry);
   let metricsServer: MetricsServer | null = null;
+  // One check per role from the start, so /readyz is never 200 before everything has come up.
+  let publishing = false;
+  const isUp = (role: WorkerRole): boolean => (role === 'relay' ? publishing : consumers.get(role)?.state === 'joined');
+  const readiness = (): ReadinessChecks => Object.fromEntries([...roles].map((role) => [role, isUp(role) ? 'ok' : 'failing']));
+  // Every Kafka step of the start-up, so a wrong broker list or setting ends in one clear line.
+  const onKafka = <T>(step: Promise<T>): Promise<T> =>
+    step.catch((error: unknown) => {
+      throw new KafkaStartupError(error, config.kafka);
+    });
+  const consumerConfig = {
+    sessionTimeout: config.KAFKA_SESSION_TIMEOUT_MS,
+    heartbeatInterval: config.KAFKA_HEARTBEAT_INTERVAL_MS,
+    rebalanceTimeout: config.KAFKA_REBALANCE_TIMEOUT_MS,
+    maxWaitTimeInMs: config.KAFKA_MAX_WAIT_MS,
+    ...overrides.consumerConfig,
+  };
 
-  const consume = async (groupId: string, handler: DomainEventHandler): Promise<void> => {
-    const consumer = await runEventConsumer({
+  const consume = async (role: WorkerRole, groupId: string, handler: DomainEventHandler): Promise<void> => {
+    const consumer = await onKafka(runEventConsumer({
       ...clientOptions,
       brokers: config.kafka.brokers,
       groupId,
@@ -94,23 +112,22 @@ export async function startWorker(
       idempotent: config.kafka.idempotent,
       maxAttempts: config.CONSUMER_MAX_ATTEMPTS,
       backoff: overrides.consumerBackoff,
-      consumerConfig: overrides.consumerConfig,
+      restartBackoff: overrides.consumerRestartBackoff,
+      consumerConfig,
       handler: (message, context) => {
         observeConsumed(pipeline, clock, groupId, message, context);
         return handler(toDomainEvent(message));
       },
       onDeadLetter: (letter) => logger.error({ groupId, ...letter }, 'event dead-lettered'),
-      onCrash: (error, restarting) => {
-        logger.error({ groupId, err: error, restarting }, 'consumer crashed');
-        if (!restarting) onFatal(error);
-      },
-    });
-    consumers.push(consumer);
+      onCrash: (error, restartInMs) => logger.error({ groupId, err: error, restartInMs }, 'consumer crashed, restarting'),
+      onJoin: (partitions) => logger.info({ groupId, partitions }, 'consumer joined its group'),
+    }));
+    consumers.set(role, consumer);
   };
 
   const stop = async (): Promise<void> => {
     await relay?.stop();
-    await Promise.allSettled(consumers.map((consumer) => consumer.stop()));
+    await Promise.allSettled([...consumers.values()].map((consumer) => consumer.stop()));
     await cleanup?.stop();
     await kafkaPublisher?.disconnect();
     await database.close();
@@ -119,16 +136,23 @@ export async function startWorker(
 
   try {
     if (config.METRICS_PORT !== undefined) {
-      metricsServer = await startMetricsServer({ registry, host: config.METRICS_HOST, port: config.METRICS_PORT });
+      metricsServer = await startMetricsServer({ registry, host: config.METRICS_HOST, port: config.METRICS_PORT, readiness });
     }
     if (kafkaPublisher) {
+      // Connected up front, so a broker list or producer setting that cannot work fails the start.
+      await onKafka(kafkaPublisher.connect());
+      publishing = true;
       relay = new OutboxRelay({
         queue: new KyselyOutboxQueue(database.db),
         publisher: overrides.wrapPublisher?.(kafkaPublisher) ?? kafkaPublisher,
         batchSize: config.RELAY_BATCH_SIZE,
         pollIntervalMs: config.RELAY_POLL_INTERVAL_MS,
-        onError: (error, retryInMs) => logger.warn({ err: error, retryInMs }, 'outbox relay: publish failed, will retry'),
+        onError: (error, retryInMs) => {
+          publishing = false;
+          logger.warn({ err: error, retryInMs }, 'outbox relay: publish failed, will retry');
+        },
         onPublished: (events) => {
+          publishing = true;
           logger.debug({ count: events.length }, 'outbox relay: published');
           observeRelayBatch(pipeline, clock, events);
         },
@@ -136,7 +160,7 @@ export async function startWorker(
       relay.start();
     }
     const joining: Promise<void>[] = [];
-    if (roles.has('audit')) joining.push(consume(config.AUDIT_GROUP_ID, auditHandler(new KyselyAuditLog(database.db))));
+    if (roles.has('audit')) joining.push(consume('audit', config.AUDIT_GROUP_ID, auditHandler(new KyselyAuditLog(database.db))));
     if (roles.has('cleanup')) {
       cleanup = new TokenCleanup({
         purge: purgeExpiredTokens({ unitOfWork: new KyselyUnitOfWork(database.db), clock, ids: randomIds }),
@@ -147,7 +171,7 @@ export async function startWorker(
         onError: (error) => logger.error({ err: error }, 'token cleanup failed'),
       });
       cleanup.start();
-      joining.push(consume(config.CLEANUP_GROUP_ID, cleanup.handle));
+      joining.push(consume('cleanup', config.CLEANUP_GROUP_ID, cleanup.handle));
     }
     // Both groups join at once: a join takes seconds, and they are independent.
     const joined = await Promise.allSettled(joining);
@@ -158,5 +182,5 @@ export async function startWorker(
     throw error;
   }
   logger.info({ roles: [...roles], topic: config.kafka.topic }, 'worker started');
-  return { database, relay, cleanup, logger, metricsUrl: metricsServer?.url ?? null, stop };
+  return { database, relay, cleanup, logger, metricsUrl: metricsServer?.url ?? null, readiness, stop };
 }

@@ -1,16 +1,13 @@
+import { KafkaStartupError } from '@authsvc/adapter-kafka';
 import { ConfigError, loadDotEnv, stopOnSignals } from '@authsvc/runtime';
 import { startWorker } from './composition-root.js';
 import { loadWorkerConfig } from './config.js';
 
-/** Starts the worker and stops it cleanly on SIGTERM or SIGINT. */
+/** Starts the worker and stops it cleanly on SIGTERM or SIGINT, or when something it did not expect breaks. */
 async function main(): Promise<void> {
   loadDotEnv();
   const config = loadWorkerConfig();
-  const worker = await startWorker(config, {}, (error) => {
-    // A consumer that kafkajs will not restart leaves this process useless: exit so it is restarted.
-    console.error(error);
-    process.exit(1);
-  });
+  const worker = await startWorker(config);
 
   stopOnSignals({
     announce: 'committing processed offsets and leaving the consumer groups',
@@ -18,9 +15,20 @@ async function main(): Promise<void> {
     timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     log: worker.logger,
   });
+  // A bug that escapes every handler ends the process, but only after each consumer has left its
+  // group: a member that just vanishes holds its partitions for a whole session timeout.
+  const fatal = (error: unknown): void => {
+    worker.logger.fatal({ err: error }, 'unexpected error: leaving the consumer groups and exiting');
+    setTimeout(() => process.exit(1), config.SHUTDOWN_TIMEOUT_MS).unref();
+    void worker.stop().finally(() => process.exit(1));
+  };
+  process.once('uncaughtException', fatal);
+  process.once('unhandledRejection', fatal);
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? error.message : error);
+  // What an operator can fix (a setting, the brokers) is one line; anything else keeps its stack.
+  const known = error instanceof ConfigError || error instanceof KafkaStartupError;
+  console.error(known ? error.message : `The worker could not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   process.exit(1);
 });

@@ -1,6 +1,7 @@
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '@authsvc/runtime';
-import { loadWorkerConfig } from '../src/config.js';
+import { loadWorkerConfig, workerConfigVariables } from '../src/config.js';
 
 describe('loadWorkerConfig', () => {
   it('needs KAFKA_BROKERS and defaults the rest', () => {
@@ -18,5 +19,30 @@ describe('loadWorkerConfig', () => {
   it('runs only the roles asked for, and names a bad one', () => {
     expect(loadWorkerConfig({ KAFKA_BROKERS: 'k:9092', WORKER_ROLES: ' audit , cleanup' }).WORKER_ROLES).toEqual(['audit', 'cleanup']);
     expect(() => loadWorkerConfig({ KAFKA_BROKERS: 'k:9092', WORKER_ROLES: 'relay,mailer' })).toThrow(/WORKER_ROLES/);
+  });
+
+  it('reads the consumer group timeouts and fetch wait, and refuses a heartbeat too close to the session timeout', () => {
+    const config = loadWorkerConfig({
+      KAFKA_BROKERS: 'k:9092',
+      KAFKA_SESSION_TIMEOUT_MS: '6000',
+      KAFKA_HEARTBEAT_INTERVAL_MS: '500',
+      KAFKA_REBALANCE_TIMEOUT_MS: '9000',
+      KAFKA_MAX_WAIT_MS: '100',
+    });
+    expect(config).toMatchObject({ KAFKA_SESSION_TIMEOUT_MS: 6000, KAFKA_HEARTBEAT_INTERVAL_MS: 500, KAFKA_REBALANCE_TIMEOUT_MS: 9000, KAFKA_MAX_WAIT_MS: 100 });
+    expect(loadWorkerConfig({ KAFKA_BROKERS: 'k:9092' })).toMatchObject({ KAFKA_SESSION_TIMEOUT_MS: 30_000, KAFKA_HEARTBEAT_INTERVAL_MS: 3_000 });
+    expect(() => loadWorkerConfig({ KAFKA_BROKERS: 'k:9092', KAFKA_SESSION_TIMEOUT_MS: '6000', KAFKA_HEARTBEAT_INTERVAL_MS: '2500' })).toThrow(
+      /KAFKA_HEARTBEAT_INTERVAL_MS/,
+    );
+  });
+});
+
+describe("the README's Worker section", () => {
+  it('names every variable the worker reads', async () => {
+    const readme = await readFile(new URL('../../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('## Worker'));
+    const text = section.slice(0, section.indexOf('\n## ', 1));
+    const documented = new Set([...text.matchAll(/`([A-Z0-9_]+)`/g)].map((match) => match[1]!));
+    expect(workerConfigVariables.filter((name) => !documented.has(name))).toEqual([]);
   });
 });

@@ -63,7 +63,9 @@ export interface Harness {
   readonly api: ApiApp;
   /** Sends a JSON request to the API over loopback HTTP. */
   request(method: string, path: string, body?: unknown, token?: string): Promise<TestResponse>;
-  /** Starts a worker on this harness's broker, topics and database; `env` overrides its configuration. */
+  /** The environment of a worker on this harness's broker, topics, groups and database; `env` overrides it. */
+  workerEnv(env?: Record<string, string>): Record<string, string>;
+  /** Starts a worker in this process with `workerEnv(env)`. */
   startWorker(env?: Record<string, string>): Promise<Worker>;
   stop(): Promise<void>;
 }
@@ -80,6 +82,24 @@ export async function startHarness(): Promise<Harness> {
   );
   const address = await api.server.listen({ host: '127.0.0.1', port: 0 });
   const workers: Worker[] = [];
+  // One pair of groups per file, so workers started side by side share them.
+  const groups = { AUDIT_GROUP_ID: uniqueName('audit'), CLEANUP_GROUP_ID: uniqueName('cleanup') };
+  const workerEnv = (env: Record<string, string> = {}): Record<string, string> => ({
+    DATABASE_URL: database.url,
+    KAFKA_BROKERS: kafka.brokers.join(','),
+    KAFKA_IDEMPOTENT: String(kafka.idempotent),
+    KAFKA_TOPIC: topic,
+    KAFKA_DLQ_TOPIC: dlqTopic,
+    ...groups,
+    RELAY_POLL_INTERVAL_MS: '20',
+    // The mock forms and re-forms groups within a session timeout: short ones keep tests quick.
+    KAFKA_SESSION_TIMEOUT_MS: String(testConsumerConfig.sessionTimeout),
+    KAFKA_HEARTBEAT_INTERVAL_MS: String(testConsumerConfig.heartbeatInterval),
+    KAFKA_REBALANCE_TIMEOUT_MS: String(testConsumerConfig.rebalanceTimeout),
+    KAFKA_MAX_WAIT_MS: String(testConsumerConfig.maxWaitTimeInMs),
+    LOG_LEVEL: process.env['WORKER_TEST_LOG_LEVEL'] ?? 'silent',
+    ...env,
+  });
 
   return {
     kafka,
@@ -96,23 +116,12 @@ export async function startHarness(): Promise<Harness> {
       const text = await response.text();
       return { status: response.status, body: text ? (JSON.parse(text) as unknown) : null };
     },
+    workerEnv,
     async startWorker(env = {}) {
-      const config = loadWorkerConfig({
-        DATABASE_URL: database.url,
-        KAFKA_BROKERS: kafka.brokers.join(','),
-        KAFKA_IDEMPOTENT: String(kafka.idempotent),
-        KAFKA_TOPIC: topic,
-        KAFKA_DLQ_TOPIC: dlqTopic,
-        AUDIT_GROUP_ID: uniqueName('audit'),
-        CLEANUP_GROUP_ID: uniqueName('cleanup'),
-        RELAY_POLL_INTERVAL_MS: '20',
-        LOG_LEVEL: process.env['WORKER_TEST_LOG_LEVEL'] ?? 'silent',
-        ...env,
-      });
+      const config = loadWorkerConfig(workerEnv(env));
       const worker = await startWorker(config, {
         clock,
         kafkaClientOptions: testClientOptions,
-        consumerConfig: testConsumerConfig,
         consumerBackoff: { initialMs: 20, maxMs: 100 },
       });
       workers.push(worker);

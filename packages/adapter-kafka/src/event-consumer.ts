@@ -6,6 +6,7 @@ import {
   type KafkaClientLike,
   type KafkaClientOptions,
   type KafkaConsumerConfig,
+  type KafkaConsumerLike,
   type KafkaHeaderValue,
   type KafkaIncomingMessage,
   type KafkaProducerLike,
@@ -63,6 +64,9 @@ export interface RetryBackoff {
   readonly maxMs?: number;
 }
 
+/** Where a consumer stands: in its group, on its way in, or waiting to restart after a crash. */
+export type ConsumerState = 'joining' | 'joined' | 'restarting' | 'stopped';
+
 /** Options of `runEventConsumer`. */
 export interface EventConsumerOptions extends Omit<KafkaClientOptions, 'brokers'> {
   readonly brokers: readonly string[];
@@ -74,22 +78,28 @@ export interface EventConsumerOptions extends Omit<KafkaClientOptions, 'brokers'
   /** Handler runs per record before it is dead-lettered. Default 5. */
   readonly maxAttempts?: number;
   readonly backoff?: RetryBackoff;
+  /** Wait before restarting a crashed consumer, doubling with each crash before a successful join. Default 1 s to 30 s. */
+  readonly restartBackoff?: RetryBackoff;
   /** Where a group with no committed offset starts; default true, so a new subscriber misses nothing. */
   readonly fromBeginning?: boolean;
   /** Idempotence of the dead-letter producer; default true, false against the librdkafka mock. */
   readonly idempotent?: boolean;
   /** Group timeouts and fetch tuning; the defaults suit production, tests want them short. */
-  readonly consumerConfig?: Omit<KafkaConsumerConfig, 'groupId'>;
+  readonly consumerConfig?: Omit<KafkaConsumerConfig, 'groupId' | 'restartOnFailure'>;
   /** A client to use instead of creating one from `brokers` (tests, shared connections). */
   readonly client?: KafkaClientLike;
   /** Called after a record was dead-lettered, e.g. to count or alert. */
   readonly onDeadLetter?: (letter: DeadLetter) => void;
-  /** Called when the Kafka client crashes; when `restarting` is false the consumer is dead and the process should exit. */
-  readonly onCrash?: (error: Error, restarting: boolean) => void;
+  /** Called when the consumer crashed; it is restarted in `restartInMs`. */
+  readonly onCrash?: (error: Error, restartInMs: number) => void;
+  /** Called after each join of the group, with the partitions of `topic` this member now holds. */
+  readonly onJoin?: (partitions: readonly number[]) => void;
 }
 
 /** A running consumer. */
 export interface EventConsumer {
+  /** `joined` while it holds its place in the group; readiness reads it. */
+  readonly state: ConsumerState;
   /** Finishes the record in hand, commits what was processed, leaves the group and disconnects. */
   stop(): Promise<void>;
 }
@@ -118,7 +128,12 @@ type Outcome = 'processed' | 'abandoned';
  * partition (so per user). A record that does not parse, or on which the handler still fails after
  * `maxAttempts` runs with backoff, is copied to the dead-letter topic with the error and skipped.
  * Only handled or dead-lettered records are committed, so a crash redelivers, never loses.
- * Resolves once the consumer has joined its group (kafkajs' `run` waits for the first join).
+ *
+ * A crash of the Kafka consumer, whatever its cause (a broker gone, a rebalance error, or a
+ * protocol error kafkajs deems fatal, such as a late SyncGroup answered INVALID_REQUEST), never
+ * ends the process: the consumer is recreated after `restartBackoff` and joins again. Rejects
+ * only when the first connection fails (the brokers are wrong or unreachable); resolves once the
+ * first attempt to join has finished, joined or restarting (see `state`).
  */
 export async function runEventConsumer(options: EventConsumerOptions): Promise<EventConsumer> {
   const {
@@ -129,25 +144,29 @@ export async function runEventConsumer(options: EventConsumerOptions): Promise<E
     dlqTopic = DEFAULT_DLQ_TOPIC,
     maxAttempts = DEFAULT_MAX_ATTEMPTS,
     backoff = {},
+    restartBackoff = {},
     fromBeginning = true,
     idempotent = true,
     consumerConfig = {},
     client: givenClient,
     onDeadLetter,
     onCrash,
+    onJoin,
     ...clientOptions
   } = options;
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1) throw new RangeError('maxAttempts must be a positive integer');
   const initialBackoffMs = backoff.initialMs ?? 200;
   const maxBackoffMs = backoff.maxMs ?? 5000;
+  const initialRestartMs = restartBackoff.initialMs ?? 1000;
+  const maxRestartMs = restartBackoff.maxMs ?? 30_000;
 
   const client = givenClient ?? createKafkaClient({ ...clientOptions, brokers });
   // The same ordering guarantees as the publisher: a dead letter is acknowledged before its offset is.
   const dlqProducer: KafkaProducerLike = client.producer({ idempotent, maxInFlightRequests: 1 });
-  const consumer = client.consumer({ ...consumerConfig, groupId });
   const stopping = new AbortController();
-
-  consumer.on('consumer.crash', (event) => onCrash?.(event.payload.error, event.payload.restart));
+  let state: ConsumerState = 'joining';
+  let current: KafkaConsumerLike | undefined;
+  let crashesSinceJoin = 0;
 
   async function deadLetter(
     batch: KafkaBatchContext['batch'],
@@ -220,41 +239,78 @@ export async function runEventConsumer(options: EventConsumerOptions): Promise<E
     }
   }
 
-  const cleanUp = async (): Promise<void> => {
-    stopping.abort();
-    await Promise.allSettled([consumer.disconnect(), dlqProducer.disconnect()]);
+  const eachBatch = async (context: KafkaBatchContext): Promise<void> => {
+    for (const message of context.batch.messages) {
+      if (!context.isRunning() || context.isStale() || stopping.signal.aborted) break;
+      if ((await processMessage(context, message)) === 'abandoned') break;
+      context.resolveOffset(message.offset);
+      await context.heartbeat();
+    }
   };
+
+  /** Creates a consumer, joins the group with it and runs it; a failure here is a crash like any other. */
+  const incarnate = async (): Promise<void> => {
+    // Every crash takes the one restart path below (with backoff and `state`), so kafkajs' own
+    // restart, which it only attempts for retriable errors, is turned off.
+    const consumer = client.consumer({ ...consumerConfig, groupId, restartOnFailure: async () => false });
+    current = consumer;
+    state = 'joining';
+    consumer.on('consumer.group_join', (event) => {
+      if (current !== consumer || stopping.signal.aborted) return;
+      crashesSinceJoin = 0;
+      state = 'joined';
+      onJoin?.(event.payload.memberAssignment[topic] ?? []);
+    });
+    // kafkajs has already disconnected (and so left the group, if it was in it) when it says so.
+    consumer.on('consumer.crash', (event) => {
+      if (current === consumer) crashed(event.payload.error);
+    });
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topics: [topic], fromBeginning });
+      // A stop() while this was connecting found nothing running yet: it must not start now.
+      if (stopping.signal.aborted) return await consumer.disconnect();
+      // kafkajs commits the resolved offsets after every batch, before a rebalance and on stop;
+      // resolving only what we finished is what keeps unprocessed records uncommitted.
+      await consumer.run({ autoCommit: true, eachBatchAutoResolve: false, eachBatch });
+    } catch (error) {
+      await consumer.disconnect().catch(() => undefined);
+      throw error;
+    }
+  };
+
+  function crashed(error: Error): void {
+    if (stopping.signal.aborted) return;
+    crashesSinceJoin += 1;
+    state = 'restarting';
+    const delay = Math.min(maxRestartMs, initialRestartMs * 2 ** (crashesSinceJoin - 1));
+    onCrash?.(error, delay);
+    sleep(delay, undefined, { signal: stopping.signal }).then(
+      () => incarnate().catch((failure: unknown) => crashed(failure instanceof Error ? failure : new Error(String(failure)))),
+      () => undefined,
+    );
+  }
 
   try {
     await dlqProducer.connect();
-    await consumer.connect();
-    await consumer.subscribe({ topics: [topic], fromBeginning });
-    await consumer.run({
-      // kafkajs commits the resolved offsets after every batch, before a rebalance and on stop;
-      // resolving only what we finished is what keeps unprocessed records uncommitted.
-      autoCommit: true,
-      eachBatchAutoResolve: false,
-      eachBatch: async (context) => {
-        for (const message of context.batch.messages) {
-          if (!context.isRunning() || context.isStale() || stopping.signal.aborted) break;
-          if ((await processMessage(context, message)) === 'abandoned') break;
-          context.resolveOffset(message.offset);
-          await context.heartbeat();
-        }
-      },
-    });
+    await incarnate();
   } catch (error) {
-    await cleanUp();
+    stopping.abort();
+    await dlqProducer.disconnect().catch(() => undefined);
     throw error;
   }
 
   let stopped: Promise<void> | undefined;
   return {
+    get state() {
+      return state;
+    },
     stop: () => {
       stopped ??= (async () => {
         stopping.abort();
+        state = 'stopped';
         try {
-          await consumer.disconnect();
+          await current?.disconnect();
         } finally {
           await dlqProducer.disconnect();
         }

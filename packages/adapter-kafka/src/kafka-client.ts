@@ -74,6 +74,11 @@ export interface KafkaConsumerLike {
     eventName: 'consumer.crash',
     listener: (event: KafkaInstrumentationEvent<{ error: Error; restart: boolean }>) => void,
   ): unknown;
+  /** After each completed join and sync: the partitions this member now holds, by topic. */
+  on(
+    eventName: 'consumer.group_join',
+    listener: (event: KafkaInstrumentationEvent<{ memberAssignment: Record<string, number[]> }>) => void,
+  ): unknown;
 }
 
 /** How verbose the Kafka client's own logging is. */
@@ -104,6 +109,8 @@ export interface KafkaConsumerConfig {
   /** Longest a fetch waits on the broker for new records; lower means less latency when idle. */
   readonly maxWaitTimeInMs?: number;
   readonly retry?: KafkaRetryOptions;
+  /** Asked after a retriable crash whether kafkajs should restart the consumer itself. */
+  readonly restartOnFailure?: (error: Error) => Promise<boolean>;
 }
 
 /** Makes producers and consumers bound to one cluster. */
@@ -155,7 +162,10 @@ export function createKafkaClient(options: KafkaClientOptions): KafkaClientLike 
         ...config,
         ...(config.retry ? { retry: { ...config.retry } } : {}),
       }),
-    consumer: (config): KafkaConsumerLike =>
-      kafka.consumer({ ...config, ...(config.retry ? { retry: { ...config.retry } } : {}) }),
+    consumer: ({ restartOnFailure, retry, ...config }): KafkaConsumerLike =>
+      kafka.consumer({
+        ...config,
+        ...(retry || restartOnFailure ? { retry: { ...retry, ...(restartOnFailure ? { restartOnFailure } : {}) } } : {}),
+      }),
   };
 }

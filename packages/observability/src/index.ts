@@ -1,3 +1,3 @@
 export { logRedaction, REDACTED, secretLogPaths } from './log-redaction.js';
-export { startMetricsServer, type MetricsServer } from './metrics-server.js';
+export { startMetricsServer, type MetricsServer, type MetricsServerOptions, type ReadinessChecks } from './metrics-server.js';
 export { createPipelineMetrics, type PipelineMetrics } from './pipeline-metrics.js';

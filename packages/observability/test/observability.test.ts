@@ -50,4 +50,20 @@ describe('startMetricsServer', () => {
       await server.close();
     }
   });
+
+  it('answers /readyz 200 while every check is ok and 503 naming the failing one', async () => {
+    let checks: Record<string, 'ok' | 'failing'> = { relay: 'ok', audit: 'failing' };
+    const server = await startMetricsServer({ registry: new Registry(), host: '127.0.0.1', port: 0, readiness: () => checks });
+    try {
+      const notReady = await fetch(`${server.url}/readyz`);
+      expect(notReady.status).toBe(503);
+      expect(await notReady.json()).toEqual({ status: 'not ready', checks: { relay: 'ok', audit: 'failing' } });
+      checks = { relay: 'ok', audit: 'ok' };
+      const ready = await fetch(`${server.url}/readyz`);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toEqual({ status: 'ready', checks });
+    } finally {
+      await server.close();
+    }
+  });
 });
