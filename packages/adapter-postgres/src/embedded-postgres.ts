@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { access, chmod, chown, constants, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, chown, constants, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { readEmbeddedCredentials, newSuperuserPassword, writeEmbeddedCredentials } from './embedded-credentials.js';
@@ -127,7 +127,7 @@ async function checkWritable(dataDir: string): Promise<void> {
   }
 }
 
-/** Runs a PostgreSQL program as `account` (or as this user); resolves with its exit code, feeding its output to `onOutput`. */
+/** Starts a PostgreSQL program as `account` (or as this user), feeding its output to `onOutput`. */
 function runProgram(program: string, args: readonly string[], account: ServerAccount | null, onOutput: (text: string) => void): ChildProcess {
   const child = spawn(program, args, {
     ...(account ?? {}),
@@ -196,8 +196,14 @@ async function waitUntilReady(clusterDir: string, server: ChildProcess, exited: 
     if (info !== null && info.pid === server.pid && info.status === 'ready') return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  await exited;
-  throw new Error(`PostgreSQL ${gone ? 'exited' : 'did not become ready'} in ${clusterDir}:\n${tail}`);
+  if (!gone) server.kill('SIGINT');
+  // A program that could not be run at all (EACCES on its folder, say) says so instead of a log.
+  const unrunnable = await exited.then(
+    () => null,
+    (error: Error) => error,
+  );
+  const what = unrunnable ? `could not be run (${unrunnable.message})` : gone ? 'exited' : `was not ready within ${timeoutMs} ms`;
+  throw new Error(`PostgreSQL ${what} in ${clusterDir}:\n${tail}`);
 }
 
 /** Starts `postgres` on `port` and waits until it accepts connections; the returned stop is a fast shutdown. */
