@@ -41,7 +41,10 @@ export async function runClusterPrimary(config: ApiConfig): Promise<void> {
     console.error(`authsvc worker ${worker.process.pid} exited (${signal ?? code}); starting another`);
     fork();
   });
-  for (let i = 0; i < config.WEB_CONCURRENCY; i++) fork();
+  // One worker first: should it fail to start (a taken PORT), one worker says why, not all of them.
+  fork().once('listening', () => {
+    for (let i = 1; i < config.WEB_CONCURRENCY; i++) fork();
+  });
 
   // The primary has no logger of its own; its few lines go to stderr beside the workers' logs.
   const log = { info: (message: string) => console.error(message), error: ({ err }: { err: unknown }, message: string) => console.error(message, err) };
