@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { chmod, mkdtemp, readFile, realpath, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -109,6 +109,14 @@ describe('starting the built API on the embedded PostgreSQL', () => {
       ...(isRoot ? { uid: 65_534, gid: 65_534 } : {}),
     });
     expectOneLineNaming(result, 'DATA_DIR');
+  });
+
+  it('names DATA_DIR when initdb fails, as in a folder that holds other files', async () => {
+    const cluttered = await mkdtemp(path.join(root, 'cluttered-'));
+    await writeFile(path.join(cluttered, 'notes.txt'), 'mine');
+    const result = await runUntilExit(embeddedEnv(cluttered, { PORT: String(await freePort()) }), { cwd: root });
+    expectOneLineNaming(result, 'DATA_DIR');
+    expect(result.stderr).toContain('initdb failed');
   });
 
   it('runs two instances with different DATA_DIRs side by side with no port setting, locked down, and the CLI finds each', async () => {
