@@ -8,7 +8,7 @@ import { forkAtLowerPriority } from './thread-pool-priority.js';
  * The primary of a WEB_CONCURRENCY > 1 deployment: it opens the database once (starting the
  * embedded server and migrating, so workers never race to), then forks that many workers, each
  * a full API sharing the port through node:cluster and told the database's URL. A worker that
- * dies is replaced. On SIGTERM/SIGINT workers drain first; the embedded database stops last.
+ * dies is replaced, one that fails to start stops the primary. On SIGTERM/SIGINT workers drain first; the embedded database stops last.
  *
  * Why processes: one Node process runs JavaScript on one core, and the per-request work of the
  * authenticated read (HTTP parsing, query building, pg protocol) is JavaScript.
@@ -21,25 +21,36 @@ export async function runClusterPrimary(config: ApiConfig): Promise<void> {
   const env = { DATABASE_URL: database.url };
   let stopping = false;
   const fork = (): Worker => forkAtLowerPriority(config.THREADPOOL_NICENESS, () => cluster.fork(env));
+  const stopWorkers = async () => {
+    stopping = true;
+    const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined);
+    const exited = workers.map((w) => new Promise<void>((resolve) => (w.isDead() ? resolve() : w.once('exit', () => resolve()))));
+    for (const worker of workers) worker.process.kill('SIGTERM');
+    await Promise.all(exited);
+    await database.close();
+  };
+  const served = new WeakSet<Worker>();
+  cluster.on('listening', (worker) => served.add(worker));
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) return;
+    if (!served.has(worker)) {
+      // It failed to start (a taken PORT, say) and has said why: another would fail the same way.
+      void stopWorkers().finally(() => process.exit(code || 1));
+      return;
+    }
     console.error(`authsvc worker ${worker.process.pid} exited (${signal ?? code}); starting another`);
     fork();
   });
-  for (let i = 0; i < config.WEB_CONCURRENCY; i++) fork();
+  // One worker first: should it fail to start (a taken PORT), one worker says why, not all of them.
+  fork().once('listening', () => {
+    for (let i = 1; i < config.WEB_CONCURRENCY; i++) fork();
+  });
 
   // The primary has no logger of its own; its few lines go to stderr beside the workers' logs.
   const log = { info: (message: string) => console.error(message), error: ({ err }: { err: unknown }, message: string) => console.error(message, err) };
   stopOnSignals({
     announce: 'draining the workers',
-    async stop() {
-      stopping = true;
-      const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined);
-      const exited = workers.map((w) => new Promise<void>((resolve) => (w.isDead() ? resolve() : w.once('exit', () => resolve()))));
-      for (const worker of workers) worker.process.kill('SIGTERM');
-      await Promise.all(exited);
-      await database.close();
-    },
+    stop: stopWorkers,
     // Each worker forces its own exit after SHUTDOWN_TIMEOUT_MS; this is the backstop.
     timeoutMs: config.SHUTDOWN_TIMEOUT_MS + 5_000,
     log,

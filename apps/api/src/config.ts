@@ -41,7 +41,8 @@ const schema = z.object({
   PORT: integer(0, 65_535).default(8000),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// URL').optional(),
   DATA_DIR: z.string().min(1).default('./.data'),
-  EMBEDDED_PG_PORT: integer(1, 65_535).default(54_329),
+  // Unset: the port recorded in DATA_DIR, 54329, or a free one (the embedded server picks and records it).
+  EMBEDDED_PG_PORT: integer(1, 65_535).optional(),
   DB_POOL_SIZE: integer(1, 1000).default(10),
   // Set, events leave through the outbox to Kafka and `pnpm start:worker` handles them; unset, this
   // process relays them straight to the audit and token-cleanup handlers (the embedded mode).

@@ -2,8 +2,18 @@ import cluster from 'node:cluster';
 import { runClusterPrimary } from './cluster.js';
 import { createApiApp } from './composition-root.js';
 import { ConfigError, loadDotEnv, stopOnSignals } from '@authsvc/runtime';
-import { loadConfig } from './config.js';
+import { type ApiConfig, loadConfig } from './config.js';
 import { raiseEventLoopPriority } from './thread-pool-priority.js';
+
+/** A listen failure the operator fixes with PORT or HOST told as such (a ConfigError, printed as one line); others as they are. */
+function listenError(error: unknown, config: ApiConfig): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  const where = `${config.HOST}:${config.PORT}`;
+  if (code === 'EADDRINUSE') return new ConfigError(`PORT: ${where} is taken by another program; set PORT to a free port`, { cause: error });
+  if (code === 'EACCES') return new ConfigError(`PORT: this user may not listen on ${where}; set PORT to 1024 or above`, { cause: error });
+  if (code === 'EADDRNOTAVAIL') return new ConfigError(`HOST: ${config.HOST} is no address of this machine; set HOST to one (127.0.0.1, 0.0.0.0)`, { cause: error });
+  return error;
+}
 
 /** Starts the API and stops it cleanly on SIGTERM or SIGINT. */
 async function main(): Promise<void> {
@@ -12,7 +22,14 @@ async function main(): Promise<void> {
   if (config.WEB_CONCURRENCY > 1 && cluster.isPrimary) return runClusterPrimary(config);
   if (cluster.isWorker) raiseEventLoopPriority(config.THREADPOOL_NICENESS);
   const app = await createApiApp(config);
-  const address = await app.server.listen({ host: config.HOST, port: config.PORT });
+  let address: string;
+  try {
+    address = await app.server.listen({ host: config.HOST, port: config.PORT });
+  } catch (error) {
+    // Stop the embedded database this process may have started before reporting.
+    await app.close();
+    throw listenError(error, config);
+  }
   app.server.log.info(`authsvc listening on ${address}`);
 
   stopOnSignals({

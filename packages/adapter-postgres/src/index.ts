@@ -20,6 +20,7 @@ export {
   DEFAULT_EMBEDDED_DATABASE,
   DEFAULT_EMBEDDED_PORT,
   EmbeddedPostgresRunningError,
+  EmbeddedPostgresSetupError,
   startEmbeddedPostgres,
   type EmbeddedPostgres,
   type EmbeddedPostgresConnection,

@@ -4,6 +4,7 @@ import pg from 'pg';
 interface AdminClient {
   query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
   escapeIdentifier(name: string): string;
+  escapeLiteral(value: string): string;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { access, chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, chmod, mkdir, mkdtemp, readFile, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -8,10 +9,13 @@ import {
   connectOrStartEmbedded,
   type EmbeddedPostgres,
   EmbeddedPostgresRunningError,
+  EmbeddedPostgresSetupError,
+  openDatabase,
   startEmbeddedPostgres,
 } from '../src/index.js';
+import { EMBEDDED_CREDENTIALS_FILE } from '../src/embedded-credentials.js';
 import { parsePostmasterPid } from '../src/postmaster-pid.js';
-import { freePort } from '../src/testing/index.js';
+import { freePort, loginOutcome } from '../src/testing/index.js';
 
 async function query<R>(url: string, text: string): Promise<R[]> {
   const client = new pg.Client({ connectionString: url });
@@ -34,6 +38,17 @@ async function deadPid(): Promise<number> {
   const child = spawn(process.execPath, ['-e', '']);
   await new Promise((resolve) => child.on('exit', resolve));
   return child.pid!;
+}
+
+/** Listens on a loopback port, as another program holding it would; closed when the test ends. */
+async function occupy(port = 0): Promise<number> {
+  const server: Server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', resolve);
+  });
+  onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  return (server.address() as { port: number }).port;
 }
 
 /** Rewrites the pid on the first line of `postmaster.pid`, keeping the rest. */
@@ -64,7 +79,7 @@ describe('embedded PostgreSQL', () => {
   it('initialises the cluster on first start and keeps its data across a restart', async () => {
     const first = await startEmbeddedPostgres({ dataDir, port, settings: { fsync: 'off' } });
     try {
-      expect(first.url).toBe(`postgres://postgres:postgres@127.0.0.1:${port}/authsvc`);
+      expect(first.url).toMatch(new RegExp(`^postgres://postgres:[^@]{20,}@127\\.0\\.0\\.1:${port}/authsvc$`));
       await query(first.url, 'create table kept (note text); insert into kept values (\'still here\')');
     } finally {
       await first.stop();
@@ -154,18 +169,95 @@ describe('embedded PostgreSQL', () => {
     }
   });
 
-  it('explains a failed start with the server log', async () => {
-    const blocker = await startEmbeddedPostgres({ dataDir, port });
+  it('refuses an explicitly given port that another program holds, naming the port', async () => {
+    const taken = await occupy();
     const otherRoot = await mkdtemp(path.join(tmpdir(), 'authsvc-embedded-test-'));
     await chmod(otherRoot, 0o755);
+    onTestFinished(() => rm(otherRoot, { recursive: true, force: true }));
+    const attempt = startEmbeddedPostgres({ dataDir: path.join(otherRoot, 'data'), port: taken });
+    await expect(attempt).rejects.toBeInstanceOf(EmbeddedPostgresSetupError);
+    await expect(attempt).rejects.toMatchObject({ setting: 'port', message: expect.stringContaining(`port ${taken}`) });
+  });
+
+  it('locks the superuser down: a random password kept in a 0600 file, postgres/postgres refused', async () => {
+    const server = await startEmbeddedPostgres({ dataDir, port, settings: { fsync: 'off' } });
     try {
-      // Same port, other cluster: the second server cannot bind.
-      await expect(startEmbeddedPostgres({ dataDir: path.join(otherRoot, 'data'), port })).rejects.toThrow(
-        /failed to start[\s\S]*(address already in use|could not create any TCP\/IP sockets)/i,
-      );
+      const credentials = path.join(dataDir, EMBEDDED_CREDENTIALS_FILE);
+      expect((await stat(credentials)).mode & 0o777).toBe(0o600);
+      const recorded = JSON.parse(await readFile(credentials, 'utf8')) as { password: string; port: number };
+      expect(recorded.password).toMatch(/^[A-Za-z0-9_-]{32,}$/);
+      expect(recorded.port).toBe(port);
+      expect(new URL(server.url).password).toBe(recorded.password);
+      expect(await loginOutcome(`postgres://postgres:postgres@127.0.0.1:${port}/postgres`)).toBe('28P01');
+      expect(await loginOutcome(server.url)).toBe('ok');
+
+      // What the worker and the CLI do: open the database of the same DATA_DIR while it runs.
+      const guest = await openDatabase({ dataDir, poolSize: 1, applicationName: 'authsvc-test' });
+      try {
+        expect(guest.url).toBe(server.url);
+      } finally {
+        await guest.close();
+      }
     } finally {
-      await blocker.stop();
-      await rm(otherRoot, { recursive: true, force: true });
+      await server.stop();
     }
+  });
+
+  it('rotates the password of a data directory made by the old version (superuser password postgres)', async () => {
+    const server = await startEmbeddedPostgres({ dataDir, port, settings: { fsync: 'off' } });
+    try {
+      await query(server.url, "alter user postgres password 'postgres'");
+    } finally {
+      await server.stop();
+    }
+    await unlink(path.join(dataDir, EMBEDDED_CREDENTIALS_FILE));
+
+    // The worker or CLI may be the first to start it: openDatabase is what each of them calls.
+    const reopened = await openDatabase({ dataDir, embeddedPort: port, poolSize: 1, applicationName: 'authsvc-test' });
+    try {
+      expect(new URL(reopened.url).password).not.toBe('postgres');
+      expect(await loginOutcome(`postgres://postgres:postgres@127.0.0.1:${port}/postgres`)).toBe('28P01');
+      expect(await query(reopened.url, 'select note from kept')).toEqual([{ note: 'still here' }]);
+    } finally {
+      await reopened.close();
+    }
+  });
+
+  it('picks a free port when none is set and the preferred one is taken, and keeps it across restarts', async () => {
+    const preferred = await occupy();
+    const auto = path.join(root, 'auto');
+    const first = await startEmbeddedPostgres({ dataDir: auto, preferredPort: preferred, settings: { fsync: 'off' } });
+    let picked: number;
+    try {
+      picked = first.port;
+      expect(picked).not.toBe(preferred);
+      expect(await query(first.url, 'select 1 as one')).toEqual([{ one: 1 }]);
+      expect(JSON.parse(await readFile(path.join(auto, EMBEDDED_CREDENTIALS_FILE), 'utf8'))).toMatchObject({ port: picked });
+    } finally {
+      await first.stop();
+    }
+    const again = await startEmbeddedPostgres({ dataDir: auto, preferredPort: preferred, settings: { fsync: 'off' } });
+    try {
+      expect(again.port).toBe(picked);
+    } finally {
+      await again.stop();
+    }
+  });
+
+  it('names DATA_DIR when the data directory cannot be created', async () => {
+    const file = path.join(root, 'a-file');
+    await writeFile(file, 'not a folder');
+    const attempt = startEmbeddedPostgres({ dataDir: path.join(file, 'data'), port });
+    await expect(attempt).rejects.toBeInstanceOf(EmbeddedPostgresSetupError);
+    await expect(attempt).rejects.toMatchObject({ setting: 'dataDir' });
+  });
+
+  it('names DATA_DIR when initdb fails (a folder with other files in it)', async () => {
+    const cluttered = path.join(root, 'cluttered');
+    await mkdir(cluttered);
+    await writeFile(path.join(cluttered, 'notes.txt'), 'mine');
+    const attempt = startEmbeddedPostgres({ dataDir: cluttered, port });
+    await expect(attempt).rejects.toThrow(/initdb failed.*not empty/);
+    await expect(attempt).rejects.toMatchObject({ setting: 'dataDir' });
   });
 });

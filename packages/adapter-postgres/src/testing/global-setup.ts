@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from '../embedded-postgres.js';
 import { waitForPostgres } from '../postgres-admin.js';
-import { freePort } from './free-port.js';
+import { freePort } from '../free-port.js';
 import { SERVER_URL_KEY } from './provided-context.js';
 
 /**

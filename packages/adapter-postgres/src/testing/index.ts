@@ -6,4 +6,5 @@ export {
   type TestDatabase,
 } from './create-test-database.js';
 export { SERVER_URL_KEY } from './provided-context.js';
-export { freePort } from './free-port.js';
+export { freePort } from '../free-port.js';
+export { loginOutcome } from './login-outcome.js';
