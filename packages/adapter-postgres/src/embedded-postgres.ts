@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { access, chown, constants, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { readEmbeddedCredentials, newSuperuserPassword, writeEmbeddedCredentials } from './embedded-credentials.js';
 import { EmbeddedPostgresSetupError } from './embedded-postgres-errors.js';
 import { type PostgresBinaries, reachableBinaries, reachableDataDir, type ServerAccount, serverAccount } from './embedded-postgres-host.js';
@@ -127,7 +128,7 @@ async function checkWritable(dataDir: string): Promise<void> {
   }
 }
 
-/** Starts a PostgreSQL program as `account` (or as this user), feeding its output to `onOutput`. */
+/** Starts a PostgreSQL program as `account` (or as this user), feeding its output to `onOutput` a line at a time. */
 function runProgram(program: string, args: readonly string[], account: ServerAccount | null, onOutput: (text: string) => void): ChildProcess {
   const child = spawn(program, args, {
     ...(account ?? {}),
@@ -135,8 +136,8 @@ function runProgram(program: string, args: readonly string[], account: ServerAcc
     env: { ...process.env, LC_MESSAGES: 'C' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stdout!.on('data', (chunk: Buffer) => onOutput(chunk.toString('utf8')));
-  child.stderr!.on('data', (chunk: Buffer) => onOutput(chunk.toString('utf8')));
+  // Line by line: a message split across two chunks must reach the tail as one line.
+  for (const stream of [child.stdout!, child.stderr!]) createInterface({ input: stream, crlfDelay: Infinity }).on('line', onOutput);
   return child;
 }
 
