@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
+import { setTimeout } from 'node:timers/promises';
 import { messages } from '@authsvc/contracts';
 import cors from '@fastify/cors';
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
@@ -75,6 +76,9 @@ const securityHeaders = {
   'Cache-Control': 'no-store',
 } as const;
 
+/** How long a closing server goes on reading requests that arrived before it closes, to refuse them cleanly. */
+const CLOSE_GRACE_MS = 500;
+
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
 /** Builds the HTTP server: the REST contract, the tRPC router at /trpc, health, metrics and the API docs. */
@@ -104,6 +108,13 @@ export function buildHttpServer(endpoints: AuthEndpoints, options: HttpServerOpt
   });
 
   server.server.maxConnections = options.socketLimits.maxConnections;
+
+  // On close, Node drops every connection with no request being handled, including one whose
+  // request has arrived but is not read yet: that client sees a reset. Reading on for a moment
+  // first answers such requests (503, Connection: close, as return503OnClosing does) instead.
+  server.addHook('preClose', async () => {
+    await setTimeout(CLOSE_GRACE_MS);
+  });
 
   const registeredRoutes: RegisteredRoute[] = [];
   server.decorate('registeredRoutes', registeredRoutes);
