@@ -63,7 +63,8 @@ export async function startChildApi(databaseUrl: string, env: Record<string, str
   );
   const baseUrl = `http://127.0.0.1:${listenPort}`;
   try {
-    await waitUntilServing(baseUrl, exited, 30_000);
+    // A first start on the embedded database runs initdb, which alone can take tens of seconds on a loaded machine.
+    await waitUntilServing(baseUrl, exited, 60_000);
   } catch (error) {
     child.kill('SIGKILL');
     throw new Error(`${(error as Error).message}\n${output}`);
