@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { flag, hostPortList, integer, name, postgresUrl } from './config-fields.js';
+import { parseEnvironment } from './environment.js';
 
 /** Where the database is: an existing PostgreSQL, or the embedded one in DATA_DIR; `poolSize` is the process's default. */
 export const databaseVariables = ({ poolSize }: { readonly poolSize: number }) => ({
@@ -31,3 +32,7 @@ export const kafkaVariables = {
 
 /** The Kafka variables, validated. */
 export type KafkaVariables = z.output<z.ZodObject<typeof kafkaVariables>>;
+
+/** Reads just the Kafka variables, for what needs Kafka and nothing else (a test harness pointed at a real cluster). */
+export const readKafkaVariables = (env: Readonly<Record<string, string | undefined>>): KafkaVariables =>
+  parseEnvironment(z.object(kafkaVariables), env);
