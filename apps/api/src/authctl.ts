@@ -1,9 +1,8 @@
 import { pathToFileURL } from 'node:url';
-import { createPostgresAdapters, KyselyAuditLog } from '@authsvc/adapter-postgres';
-import { listAuditEvents, type DomainEvent } from '@authsvc/domain';
+import type { DomainEvent } from '@authsvc/domain';
 import { loadDotEnv } from '@authsvc/runtime';
+import { openCliApp } from './cli-composition-root.js';
 import { loadConfig } from './config.js';
-import { openApiDatabase } from './database.js';
 
 const usage = `usage: authctl <command>
   users disable <email>        disable an account: its tokens stop working, login says it is disabled
@@ -55,29 +54,28 @@ export async function runAuthctl(
     return 2;
   }
   // Opening the database applies migrations, so `migrate` needs nothing more.
-  const database = await openApiDatabase(loadConfig(env), 'authsvc-authctl');
+  const cli = await openCliApp(loadConfig(env));
   try {
     if (command === 'migrate') {
       out('migrations applied');
       return 0;
     }
     if (audit !== null) {
-      const users = createPostgresAdapters(database.db).users;
-      const events = await listAuditEvents({ users, auditLog: new KyselyAuditLog(database.db) })(audit.email, audit.limit);
+      const events = await cli.listAuditEvents(audit.email, audit.limit);
       for (const event of events) out(formatAuditLine(event));
       if (events.length === 0) out(`no recorded events for ${audit.email}`);
       return 0;
     }
     const isActive = sub === 'enable';
-    const user = await createPostgresAdapters(database.db).users.setActive(email!, isActive);
-    if (!user) {
+    const result = await cli.service.setUserActive(email!, isActive);
+    if (!result.ok) {
       out(`no user with email ${email}`);
       return 1;
     }
-    out(`${user.email} (id ${user.id}) ${isActive ? 'enabled' : 'disabled'}`);
+    out(`${result.value.email} (id ${result.value.id}) ${isActive ? 'enabled' : 'disabled'}`);
     return 0;
   } finally {
-    await database.close();
+    await cli.close();
   }
 }
 

@@ -1,28 +1,9 @@
-import { CryptoTokenSecrets, randomIds, ScryptPasswordHasher, systemClock } from '@authsvc/adapter-crypto';
-import {
-  PwnedPasswordsPolicy,
-  ZxcvbnCommonPasswordPolicy,
-  type PwnedPasswordsUnavailableError,
-} from '@authsvc/adapter-password-screening';
-import {
-  createPostgresAdapters,
-  KyselyAuditLog,
-  KyselyOutboxQueue,
-  KyselyThrottleStore,
-  type OpenDatabase,
-} from '@authsvc/adapter-postgres';
-import {
-  combinePasswordPolicies,
-  createAuthService,
-  userAttributeSimilarityPolicy,
-  type AuthDependencies,
-  type AuthService,
-  type Clock,
-  type PasswordPolicy,
-} from '@authsvc/domain';
+import { KyselyAuditLog, KyselyOutboxQueue, type OpenDatabase } from '@authsvc/adapter-postgres';
+import { createAuthService, type AuthService, type Clock } from '@authsvc/domain';
 import { startEmbeddedEvents, type EmbeddedEvents } from '@authsvc/event-pipeline';
 import type { FastifyInstance } from 'fastify';
-import { corsOrigins, socketLimits, throttleSettings, trustProxySetting, type ApiConfig } from './config.js';
+import { authDependencies } from './auth-dependencies.js';
+import { corsOrigins, socketLimits, trustProxySetting, type ApiConfig } from './config.js';
 import { databaseIsReachable, openApiDatabase } from './database.js';
 import { createAuthEndpoints } from './edge/auth-endpoints.js';
 import { buildHttpServer } from './http/server.js';
@@ -53,54 +34,19 @@ export interface ApiOverrides {
   readonly logDestination?: LogDestination;
 }
 
-/** The checks PASSWORD_CHECKS turns on, in the order Django's validators report them. */
-async function passwordPolicy(
-  config: ApiConfig,
-  onBreachCheckFailure: (error: PwnedPasswordsUnavailableError) => void,
-): Promise<PasswordPolicy> {
-  const checks = config.PASSWORD_CHECKS;
-  return combinePasswordPolicies([
-    ...(checks.has('similarity') ? [userAttributeSimilarityPolicy()] : []),
-    ...(checks.has('common') ? [await ZxcvbnCommonPasswordPolicy.load()] : []),
-    ...(checks.has('breached')
-      ? [
-          new PwnedPasswordsPolicy({
-            baseUrl: config.PWNED_PASSWORDS_URL,
-            timeoutMs: config.PWNED_PASSWORDS_TIMEOUT_MS,
-            onError: config.PASSWORD_BREACH_CHECK_ON_ERROR,
-            onUnavailable: onBreachCheckFailure,
-          }),
-        ]
-      : []),
-  ]);
-}
-
 /** Wires the API by hand: configuration in, a ready (not yet listening) server out. */
 export async function createApiApp(config: ApiConfig, overrides: ApiOverrides = {}): Promise<ApiApp> {
   const database = await openApiDatabase(config, 'authsvc-api');
-  const persistence = createPostgresAdapters(database.db);
   const metrics = createApiMetrics({ outboxBacklog: () => readOutboxBacklog(database.db) });
   const breachCheckAction = config.PASSWORD_BREACH_CHECK_ON_ERROR === 'allow' ? 'password allowed' : 'password refused';
-  const deps: AuthDependencies = {
-    users: persistence.users,
-    tokens: persistence.tokens,
-    unitOfWork: persistence.unitOfWork,
-    throttles: new KyselyThrottleStore(database.db),
-    hasher: new ScryptPasswordHasher({ logN: config.SCRYPT_LOG_N, r: config.SCRYPT_R, p: config.SCRYPT_P }),
+  const deps = await authDependencies(config, database, {
+    clock: overrides.clock,
     // Failures happen only while serving, so the server (declared below) exists by then.
-    passwordPolicy: await passwordPolicy(config, (error) => {
+    onBreachCheckFailure: (error) => {
       metrics.recordBreachCheckFailure(error.reason);
       server.log.warn({ err: error, reason: error.reason }, `Pwned Passwords lookup failed, ${breachCheckAction}`);
-    }),
-    secrets: new CryptoTokenSecrets(),
-    clock: overrides.clock ?? systemClock,
-    ids: randomIds,
-    settings: {
-      tokenTtlSeconds: config.TOKEN_EXPIRED_AFTER_SECONDS,
-      tokenLimitPerUser: config.TOKEN_LIMIT_PER_USER ?? null,
-      throttle: throttleSettings(config),
     },
-  };
+  });
   const service = createAuthService(deps);
   // Counters of addresses and emails seen once would pile up: every instance sweeps a batch a minute.
   // A failed sweep (database away) is simply the next minute's work.

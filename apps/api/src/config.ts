@@ -1,52 +1,30 @@
-import type { LockoutSettings, RateLimit, ThrottleSettings } from '@authsvc/domain';
-import { parseEnvironment } from '@authsvc/runtime';
+import type { LockoutSettings, ThrottleSettings } from '@authsvc/domain';
+import {
+  commaList,
+  databaseVariables,
+  httpUrl,
+  integer,
+  kafkaVariables,
+  parseEnvironment,
+  processVariables,
+  rate,
+} from '@authsvc/runtime';
 import { z } from 'zod';
 import type { SocketLimits } from './http/server.js';
-
-/** An integer in a range; every way of missing it says the same thing, so the error reads as what to set. */
-const integer = (min: number, max: number) => {
-  const error = `an integer from ${min} to ${max}`;
-  return z.coerce.number({ error }).int({ error }).min(min, { error }).max(max, { error });
-};
-const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
-
-// DRF's rate syntax: `10/min` is ten per minute; only the period's first letter counts (s, m, h, d).
-const RATE_PERIODS: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3_600, d: 86_400 };
-const rate = z
-  .string()
-  .regex(/^(off|\d+\/[smhd][a-z]*)$/, 'a rate like 10/min, or off')
-  .transform((value): RateLimit | null => {
-    if (value === 'off') return null;
-    const [requests, period] = value.split('/') as [string, string];
-    return { requests: Number(requests), windowSeconds: RATE_PERIODS[period[0]!]! };
-  });
 
 const PASSWORD_CHECK_NAMES = ['similarity', 'common', 'breached'] as const;
 /** A password check that PASSWORD_CHECKS can turn on. */
 export type PasswordCheck = (typeof PASSWORD_CHECK_NAMES)[number];
-const passwordCheckName = `(${PASSWORD_CHECK_NAMES.join('|')})`;
-const passwordChecks = z
-  .string()
-  .regex(
-    new RegExp(`^(off|\\s*${passwordCheckName}\\s*(,\\s*${passwordCheckName}\\s*)*)$`),
-    `a comma-separated list of ${PASSWORD_CHECK_NAMES.join(', ')}, or off`,
-  )
-  .transform(
-    (value): ReadonlySet<PasswordCheck> => new Set(value === 'off' ? [] : value.split(',').map((name) => name.trim() as PasswordCheck)),
-  );
 
 /** Every environment variable the API reads, with its default; the README's table mirrors it. */
 const schema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: integer(0, 65_535).default(8000),
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// URL').optional(),
-  DATA_DIR: z.string().min(1).default('./.data'),
-  // Unset: the port recorded in DATA_DIR, 54329, or a free one (the embedded server picks and records it).
-  EMBEDDED_PG_PORT: integer(1, 65_535).optional(),
-  DB_POOL_SIZE: integer(1, 1000).default(10),
+  ...databaseVariables({ poolSize: 10 }),
+  ...processVariables({ shutdownTimeoutMs: 10_000 }),
   // Set, events leave through the outbox to Kafka and `pnpm start:worker` handles them; unset, this
   // process relays them straight to the audit and token-cleanup handlers (the embedded mode).
-  KAFKA_BROKERS: z.string().optional(),
+  KAFKA_BROKERS: kafkaVariables.KAFKA_BROKERS.optional(),
   OUTBOX_POLL_INTERVAL_MS: integer(10, 60_000).default(250),
   TOKEN_CLEANUP_INTERVAL_MS: integer(100, 86_400_000).default(60_000),
   TOKEN_EXPIRED_AFTER_SECONDS: integer(1, 10 * 365 * 86_400).default(86_400),
@@ -56,14 +34,12 @@ const schema = z.object({
   SCRYPT_P: integer(1, 16).default(1),
   BODY_LIMIT_BYTES: integer(1024, 10 * 1024 * 1024).default(64 * 1024),
   TRUST_PROXY: z.string().default('false'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  SHUTDOWN_TIMEOUT_MS: integer(0, 600_000).default(10_000),
   // Processes serving HTTP on one port (node:cluster); 1 serves from this process alone.
   WEB_CONCURRENCY: integer(1, 256).default(1),
   // How much lower (in nice steps) the hashing threads run than the event loop; 0 leaves them equal.
   THREADPOOL_NICENESS: integer(0, 19).default(10),
-  LOGIN_RATE: rate.prefault('20/min'),
-  REGISTRATION_RATE: rate.prefault('10/min'),
+  LOGIN_RATE: rate().prefault('20/min'),
+  REGISTRATION_RATE: rate().prefault('10/min'),
   LOGIN_FAILURES_BEFORE_LOCKOUT: integer(0, 1000).default(5),
   LOGIN_LOCKOUT_BASE_SECONDS: integer(1, 3_600).default(2),
   LOGIN_LOCKOUT_MAX_SECONDS: integer(1, 86_400).default(300),
@@ -72,9 +48,11 @@ const schema = z.object({
   CORS_ORIGINS: z.string().optional(),
   REQUEST_DEADLINE_MS: integer(100, 600_000).default(10_000),
   // `common` is off by default only because the contract's own example password is in such lists.
-  PASSWORD_CHECKS: passwordChecks.prefault('similarity'),
+  PASSWORD_CHECKS: commaList(PASSWORD_CHECK_NAMES, { off: true })
+    .transform((checks): ReadonlySet<PasswordCheck> => new Set(checks))
+    .prefault('similarity'),
   PASSWORD_BREACH_CHECK_ON_ERROR: z.enum(['allow', 'deny']).default('allow'),
-  PWNED_PASSWORDS_URL: z.string().regex(/^https?:\/\/[^\s/]+/, 'an http:// or https:// URL').default('https://api.pwnedpasswords.com'),
+  PWNED_PASSWORDS_URL: httpUrl().default('https://api.pwnedpasswords.com'),
   PWNED_PASSWORDS_TIMEOUT_MS: integer(100, 60_000).default(2_000),
   // Socket limits: a client that sends its request (or headers) too slowly, or idles between
   // requests, is closed; past the cap new connections are closed at once. Per process.

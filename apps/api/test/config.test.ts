@@ -25,6 +25,11 @@ describe('loadConfig', () => {
     expect(message).toMatch(/LOG_LEVEL: .*expected one of/);
     expect(message).not.toContain('s3cr3t-pw');
   });
+
+  it('checks KAFKA_BROKERS as the worker does, so a mistyped broker list stops the API rather than only the worker', () => {
+    expect(loadConfig({ KAFKA_BROKERS: ' k1:9092,[::1]:9093' }).KAFKA_BROKERS).toEqual(['k1:9092', '[::1]:9093']);
+    expect(() => loadConfig({ KAFKA_BROKERS: 'kafka-1' })).toThrow('KAFKA_BROKERS: expected a comma-separated list of host:port');
+  });
 });
 
 describe("the README's configuration table", () => {

@@ -35,6 +35,15 @@ describe('loadWorkerConfig', () => {
       /KAFKA_HEARTBEAT_INTERVAL_MS/,
     );
   });
+
+  it('names every faulty variable at once, Kafka ones included, in the shared format and without their values', () => {
+    const load = () => loadWorkerConfig({ KAFKA_BROKERS: 'kafka-1', KAFKA_IDEMPOTENT: 'maybe', DB_POOL_SIZE: '0' });
+    expect(load).toThrow(ConfigError);
+    expect(load).toThrow(/KAFKA_BROKERS: expected a comma-separated list of host:port/);
+    expect(load).toThrow(/KAFKA_IDEMPOTENT: expected true or false/);
+    expect(load).toThrow(/DB_POOL_SIZE: expected an integer from 1 to 1000/);
+    expect(load).not.toThrow(/kafka-1|maybe/);
+  });
 });
 
 describe("the README's Worker section", () => {

@@ -1,3 +1,4 @@
+import { KAFKA_DEFAULTS } from '@authsvc/runtime';
 import kafkajs from 'kafkajs';
 
 // kafkajs is CommonJS and its `logLevel` export is not a plain shorthand property, so Node's
@@ -140,7 +141,7 @@ const logLevels = {
 } as const satisfies Record<KafkaLogLevel, number>;
 
 /** The default client id, so broker logs name this service. */
-export const DEFAULT_CLIENT_ID = 'authsvc';
+export const DEFAULT_CLIENT_ID = KAFKA_DEFAULTS.clientId;
 
 /** Creates a kafkajs-backed client; the only place this package touches kafkajs' own types. */
 export function createKafkaClient(options: KafkaClientOptions): KafkaClientLike {

@@ -1,2 +1,4 @@
+export { commaList, flag, hostPortList, httpUrl, integer, name, postgresUrl, rate, type Rate } from './config-fields.js';
 export { ConfigError, loadDotEnv, parseEnvironment } from './environment.js';
 export { stopOnSignals, type GracefulShutdown } from './graceful-shutdown.js';
+export { databaseVariables, KAFKA_DEFAULTS, kafkaVariables, processVariables, readKafkaVariables, type KafkaVariables } from './shared-variables.js';

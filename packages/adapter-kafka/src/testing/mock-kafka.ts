@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
+import { readKafkaVariables } from '@authsvc/runtime';
 
 /** A Kafka cluster for tests: librdkafka's in-process mock run by kcat, or a real one from `KAFKA_BROKERS`. */
 export interface MockKafka {
@@ -56,13 +57,15 @@ function track(child: ChildProcess): void {
   });
 }
 
-function externalCluster(brokersList: string, env: Readonly<Record<string, string | undefined>>): MockKafka {
+function externalCluster(env: Readonly<Record<string, string | undefined>>): MockKafka {
+  // Read as the worker reads them, so a real cluster the tests are pointed at is taken alike.
+  const variables = readKafkaVariables(env);
   const cannotPause = (): never => {
     throw new MockKafkaError('pause/resume need the kcat mock; KAFKA_BROKERS points at a real cluster (check canPause)');
   };
   return {
-    brokers: brokersList.split(',').map((broker) => broker.trim()).filter((broker) => broker !== ''),
-    idempotent: !/^(false|0|no|off)$/i.test(env['KAFKA_IDEMPOTENT']?.trim() ?? ''),
+    brokers: variables.KAFKA_BROKERS,
+    idempotent: variables.KAFKA_IDEMPOTENT,
     canPause: false,
     pause: cannotPause,
     resume: cannotPause,
@@ -77,8 +80,7 @@ function externalCluster(brokersList: string, env: Readonly<Record<string, strin
  */
 export async function startMockKafka(options: StartMockKafkaOptions = {}): Promise<MockKafka> {
   const env = options.env ?? process.env;
-  const given = env['KAFKA_BROKERS']?.trim();
-  if (given) return externalCluster(given, env);
+  if (env['KAFKA_BROKERS']?.trim()) return externalCluster(env);
 
   const numBrokers = options.numBrokers ?? 3;
   const startTimeoutMs = options.startTimeoutMs ?? 10_000;

@@ -1,0 +1,65 @@
+import { CryptoTokenSecrets, randomIds, ScryptPasswordHasher, systemClock } from '@authsvc/adapter-crypto';
+import {
+  PwnedPasswordsPolicy,
+  ZxcvbnCommonPasswordPolicy,
+  type PwnedPasswordsUnavailableError,
+} from '@authsvc/adapter-password-screening';
+import { createPostgresAdapters, KyselyThrottleStore, type OpenDatabase } from '@authsvc/adapter-postgres';
+import {
+  combinePasswordPolicies,
+  userAttributeSimilarityPolicy,
+  type AuthDependencies,
+  type Clock,
+  type PasswordPolicy,
+} from '@authsvc/domain';
+import { throttleSettings, type ApiConfig } from './config.js';
+
+/** What differs between the processes that run the use cases: the clock (tests move it) and who hears of a failed breach check. */
+export interface AuthDependencyOptions {
+  readonly clock?: Clock;
+  /** Told of a Pwned Passwords lookup that failed, for logs and metrics; unset, only its `onError` decision is applied. */
+  readonly onBreachCheckFailure?: (error: PwnedPasswordsUnavailableError) => void;
+}
+
+/** The checks PASSWORD_CHECKS turns on, in the order Django's validators report them. */
+async function passwordPolicy(
+  config: ApiConfig,
+  onBreachCheckFailure: AuthDependencyOptions['onBreachCheckFailure'],
+): Promise<PasswordPolicy> {
+  const checks = config.PASSWORD_CHECKS;
+  return combinePasswordPolicies([
+    ...(checks.has('similarity') ? [userAttributeSimilarityPolicy()] : []),
+    ...(checks.has('common') ? [await ZxcvbnCommonPasswordPolicy.load()] : []),
+    ...(checks.has('breached')
+      ? [
+          new PwnedPasswordsPolicy({
+            baseUrl: config.PWNED_PASSWORDS_URL,
+            timeoutMs: config.PWNED_PASSWORDS_TIMEOUT_MS,
+            onError: config.PASSWORD_BREACH_CHECK_ON_ERROR,
+            onUnavailable: onBreachCheckFailure,
+          }),
+        ]
+      : []),
+  ]);
+}
+
+/** The use cases' ports and settings on the real adapters: one wiring for the API and the CLI, so both run the same use cases. */
+export async function authDependencies(config: ApiConfig, database: OpenDatabase, options: AuthDependencyOptions = {}): Promise<AuthDependencies> {
+  const persistence = createPostgresAdapters(database.db);
+  return {
+    users: persistence.users,
+    tokens: persistence.tokens,
+    unitOfWork: persistence.unitOfWork,
+    throttles: new KyselyThrottleStore(database.db),
+    hasher: new ScryptPasswordHasher({ logN: config.SCRYPT_LOG_N, r: config.SCRYPT_R, p: config.SCRYPT_P }),
+    passwordPolicy: await passwordPolicy(config, options.onBreachCheckFailure),
+    secrets: new CryptoTokenSecrets(),
+    clock: options.clock ?? systemClock,
+    ids: randomIds,
+    settings: {
+      tokenTtlSeconds: config.TOKEN_EXPIRED_AFTER_SECONDS,
+      tokenLimitPerUser: config.TOKEN_LIMIT_PER_USER ?? null,
+      throttle: throttleSettings(config),
+    },
+  };
+}
