@@ -3,6 +3,7 @@ import { runClusterPrimary } from './cluster.js';
 import { createApiApp } from './composition-root.js';
 import { ConfigError, loadDotEnv, stopOnSignals } from '@authsvc/runtime';
 import { loadConfig } from './config.js';
+import { startSummary } from './start-summary.js';
 import { raiseEventLoopPriority } from './thread-pool-priority.js';
 
 /** Starts the API and stops it cleanly on SIGTERM or SIGINT. */
@@ -13,7 +14,7 @@ async function main(): Promise<void> {
   if (cluster.isWorker) raiseEventLoopPriority(config.THREADPOOL_NICENESS);
   const app = await createApiApp(config);
   const address = await app.server.listen({ host: config.HOST, port: config.PORT });
-  app.server.log.info(`authsvc listening on ${address}`);
+  app.server.log.info({ url: address, ...startSummary(config, app) }, `authsvc listening on ${address}`);
 
   stopOnSignals({
     announce: 'draining in-flight requests',
