@@ -2,9 +2,51 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseEvent } from '@authsvc/contracts';
 import { freePort } from '@authsvc/adapter-postgres/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, pnpmEnv, processExists, startPnpm, type PnpmProcess } from './pnpm-process.js';
+import { eventually, pnpmEnv, processExists, runPnpm, startPnpm, type PnpmProcess } from './pnpm-process.js';
+import { johnDoe, startTestApi, type TestApi } from './support.js';
+
+// Each run builds first, which takes a while when the sources changed since the last build.
+describe('pnpm authctl: only its own output on stdout', { timeout: 150_000 }, () => {
+  let api: TestApi;
+  const authctl = (...args: string[]) => runPnpm(['authctl', ...args], pnpmEnv({ DATABASE_URL: api.app.database.url, LOG_LEVEL: 'silent' }));
+
+  beforeAll(async () => {
+    api = await startTestApi();
+    expect((await api.request('POST', '/api/users/registration/', { body: johnDoe })).status).toBe(201);
+    expect((await api.request('POST', '/api/users/login/', { body: { email: johnDoe.email, password: 'Password123' } })).status).toBe(200);
+    await api.app.events!.flush();
+  });
+  afterAll(async () => {
+    await api?.stop();
+  });
+
+  it('audit --json writes one event envelope a line, for jq, and nothing else', async () => {
+    const result = await authctl('audit', '--json', johnDoe.email);
+    expect(result.code, result.stderr).toBe(0);
+    const lines = result.stdout.trimEnd().split('\n');
+    const events = lines.map((line) => parseEvent(line));
+    expect(events.map((event) => (event.ok ? event.value.type : event.error.message))).toEqual(['user.registered', 'user.logged_in']);
+    expect(result.stdout).toBe(`${lines.join('\n')}\n`);
+  });
+
+  it('says "no recorded events" on stderr, stdout empty, exit 0', async () => {
+    const result = await authctl('audit', '--json', 'nobody@example.com');
+    expect(result).toMatchObject({ code: 0, stdout: '' });
+    expect(result.stderr).toContain('no recorded events for nobody@example.com');
+  });
+
+  it('reports errors on stderr with a non-zero exit and nothing on stdout', async () => {
+    const unknown = await authctl('users', 'disable', 'nobody@example.com');
+    expect(unknown).toMatchObject({ code: 1, stdout: '' });
+    expect(unknown.stderr).toContain('no user with email nobody@example.com');
+    const malformed = await authctl('audit', '--limit', '0', johnDoe.email);
+    expect(malformed).toMatchObject({ code: 2, stdout: '' });
+    expect(malformed.stderr).toMatch(/^usage: authctl/m);
+  });
+});
 
 describe('pnpm start: says what it runs, and stops with its pnpm process', () => {
   let dataDir: string;
