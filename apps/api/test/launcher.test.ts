@@ -1,11 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseEvent } from '@authsvc/contracts';
 import { freePort } from '@authsvc/adapter-postgres/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, pnpmEnv, processExists, runPnpm, startPnpm, type PnpmProcess } from './pnpm-process.js';
+import { eventually, pnpmEnv, postmasterPid, processExists, runPnpm, startPnpm, stopPnpm, type PnpmProcess } from '../src/testing/index.js';
 import { johnDoe, startTestApi, type TestApi } from './support.js';
 
 // Each run builds first, which takes a while when the sources changed since the last build.
@@ -78,13 +77,11 @@ describe('pnpm start: says what it runs, and stops with its pnpm process', () =>
   });
 
   it('stops the API and its embedded PostgreSQL when the pnpm process gets SIGTERM', async () => {
-    const postmaster = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    const postmaster = postmasterPid(dataDir);
     expect(processExists(postmaster)).toBe(true);
     expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
 
-    service.child.kill('SIGTERM');
-    await eventually(() => service.exited !== null, 'pnpm to exit', 30_000, service);
-    await eventually(() => !processExists(postmaster), 'the embedded PostgreSQL to stop', 30_000, service);
+    await stopPnpm(service, 'SIGTERM', postmaster);
     await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
     expect(service.leftovers()).toEqual([]);
   }, 90_000);

@@ -1,9 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The repository's root, where `pnpm start` and `pnpm authctl` are run. */
-export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 
 /**
  * The environment of a `pnpm` child: PATH and HOME, no DATABASE_URL or KAFKA_BROKERS of the test
@@ -113,4 +114,19 @@ export async function runPnpm(
     run.killLeftovers();
   }
   return { code: run.exited!.code, stdout: run.stdout(), stderr: run.stderr() };
+}
+
+/** The pid of the embedded PostgreSQL running in `dataDir`, from the first line of its `postmaster.pid`. */
+export function postmasterPid(dataDir: string): number {
+  return Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+}
+
+/**
+ * Sends `signal` to the pnpm process alone, as `kill <pid>` would, and waits (30 s each at most)
+ * until pnpm has exited and the embedded PostgreSQL `postmaster` is gone.
+ */
+export async function stopPnpm(run: PnpmProcess, signal: NodeJS.Signals, postmaster: number): Promise<void> {
+  run.child.kill(signal);
+  await eventually(() => run.exited !== null, 'pnpm to exit', 30_000, run);
+  await eventually(() => !processExists(postmaster), 'the embedded PostgreSQL to stop', 30_000, run);
 }
