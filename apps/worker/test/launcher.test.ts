@@ -25,6 +25,12 @@ describe('pnpm start:worker: says it builds, and stops with its pnpm process', (
     await rm(dataDir, { recursive: true, force: true });
   });
 
+  it('logs which database and brokers it uses, without the password', () => {
+    const line = worker.stdout().split('\n').find((text) => text.includes('worker started'))!;
+    expect(JSON.parse(line)).toMatchObject({ database: expect.stringContaining(`embedded PostgreSQL in ${dataDir}`), brokers: kafka.brokers });
+    expect(line).not.toContain(':postgres@');
+  });
+
   it('stops the worker and its embedded PostgreSQL when the pnpm process gets SIGINT', async () => {
     expect(worker.stderr()).toMatch(/^building the worker \(first run takes ~40 s\)\.\.\.$/m);
     const postmaster = postmasterPid(dataDir);
