@@ -4,11 +4,10 @@ import { join } from 'node:path';
 import { parseEvent } from '@authsvc/contracts';
 import { freePort } from '@authsvc/adapter-postgres/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, pnpmEnv, postmasterPid, processExists, runPnpm, startPnpm, stopPnpm, type PnpmProcess } from '../src/testing/index.js';
+import { eventually, LAUNCH_TIMEOUT_MS, pnpmEnv, postmasterPid, processExists, runPnpm, startPnpm, stopPnpm, type PnpmProcess } from '../src/testing/index.js';
 import { johnDoe, startTestApi, type TestApi } from './support.js';
 
-// Each run builds first, which takes a while when the sources changed since the last build.
-describe('pnpm authctl: only its own output on stdout', { timeout: 150_000 }, () => {
+describe('pnpm authctl: only its own output on stdout', { timeout: LAUNCH_TIMEOUT_MS + 10_000 }, () => {
   let api: TestApi;
   const authctl = (...args: string[]) => runPnpm(['authctl', ...args], pnpmEnv({ DATABASE_URL: api.app.database.url, LOG_LEVEL: 'silent' }));
 
@@ -57,8 +56,8 @@ describe('pnpm start: says what it runs, and stops with its pnpm process', () =>
     port = await freePort();
     // No DATABASE_URL or KAFKA_BROKERS: the first start of a fresh checkout, embedded database and relay.
     service = startPnpm(['start'], pnpmEnv({ DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(await freePort()), PORT: String(port) }));
-    await eventually(() => service.stdout().includes('authsvc listening'), 'the start log line', 110_000, service);
-  });
+    await eventually(() => service.stdout().includes('authsvc listening'), 'the start log line', LAUNCH_TIMEOUT_MS, service);
+  }, LAUNCH_TIMEOUT_MS + 10_000);
   afterAll(async () => {
     service?.killLeftovers();
     await rm(dataDir, { recursive: true, force: true });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startMockKafka, type MockKafka } from '@authsvc/adapter-kafka/testing';
 import { freePort } from '@authsvc/adapter-postgres/testing';
-import { eventually, pnpmEnv, postmasterPid, processExists, startPnpm, stopPnpm, type PnpmProcess } from '@authsvc/api/testing';
+import { eventually, LAUNCH_TIMEOUT_MS, pnpmEnv, postmasterPid, processExists, startPnpm, stopPnpm, type PnpmProcess } from '@authsvc/api/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 describe('pnpm start:worker: says it builds, and stops with its pnpm process', () => {
@@ -17,8 +17,8 @@ describe('pnpm start:worker: says it builds, and stops with its pnpm process', (
     // No DATABASE_URL: the worker starts the embedded PostgreSQL itself, as on a fresh checkout.
     const env = { KAFKA_BROKERS: kafka.brokers.join(','), KAFKA_IDEMPOTENT: String(kafka.idempotent), DATA_DIR: dataDir };
     worker = startPnpm(['start:worker'], pnpmEnv({ ...env, EMBEDDED_PG_PORT: String(await freePort()) }));
-    await eventually(() => worker.stdout().includes('worker started'), 'the worker to start', 110_000, worker);
-  });
+    await eventually(() => worker.stdout().includes('worker started'), 'the worker to start', LAUNCH_TIMEOUT_MS, worker);
+  }, LAUNCH_TIMEOUT_MS + 10_000);
   afterAll(async () => {
     worker?.killLeftovers();
     await kafka?.stop();

@@ -3,6 +3,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/**
+ * How long a launch may take to start or finish: each one builds first, and a build that finds
+ * changed sources takes minutes on a busy 2-core machine.
+ */
+export const LAUNCH_TIMEOUT_MS = 240_000;
+
 /** The repository's root, where `pnpm start` and `pnpm authctl` are run. */
 export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 
@@ -105,7 +111,7 @@ export async function eventually(predicate: () => boolean, what: string, timeout
 export async function runPnpm(
   args: readonly string[],
   env: Record<string, string>,
-  timeoutMs = 120_000,
+  timeoutMs = LAUNCH_TIMEOUT_MS,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const run = startPnpm(args, env);
   try {
