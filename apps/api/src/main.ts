@@ -3,6 +3,7 @@ import { runClusterPrimary } from './cluster.js';
 import { createApiApp } from './composition-root.js';
 import { ConfigError, loadDotEnv, stopOnSignals } from '@authsvc/runtime';
 import { type ApiConfig, loadConfig } from './config.js';
+import { startSummary } from './start-summary.js';
 import { raiseEventLoopPriority } from './thread-pool-priority.js';
 
 /** A listen failure the operator fixes with PORT or HOST told as such (a ConfigError, printed as one line); others as they are. */
@@ -30,7 +31,7 @@ async function main(): Promise<void> {
     await app.close();
     throw listenError(error, config);
   }
-  app.server.log.info(`authsvc listening on ${address}`);
+  app.server.log.info({ url: address, ...startSummary(config, app) }, `authsvc listening on ${address}`);
 
   stopOnSignals({
     announce: 'draining in-flight requests',

@@ -2,10 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAuthctl } from '../src/authctl.js';
 import { johnDoe, startTestApi, type TestApi } from './support.js';
 
-/** `authctl audit` against the test API's database, its lines collected. */
+/** `authctl audit` against the test API's database, what it writes (stdout and stderr) collected in order. */
 async function audit(api: TestApi, ...args: string[]): Promise<string[]> {
   const lines: string[] = [];
-  const code = await runAuthctl(['audit', ...args], (line) => lines.push(line), { DATABASE_URL: api.app.database.url, LOG_LEVEL: 'silent' });
+  const collect = (line: string) => lines.push(line);
+  const code = await runAuthctl(['audit', ...args], { out: collect, err: collect }, { DATABASE_URL: api.app.database.url, LOG_LEVEL: 'silent' });
   expect(code).toBe(0);
   return lines;
 }
@@ -58,8 +59,8 @@ describe('embedded mode (no KAFKA_BROKERS): events reach the audit log in-proces
   });
 
   it('rejects a malformed audit command with the usage', async () => {
-    const lines: string[] = [];
-    expect(await runAuthctl(['audit', 'a@example.com', '--limit', '0'], (line) => lines.push(line))).toBe(2);
-    expect(lines[0]).toMatch(/^usage: authctl/);
+    const errors: string[] = [];
+    expect(await runAuthctl(['audit', 'a@example.com', '--limit', '0'], { out: () => expect.unreachable(), err: (line) => errors.push(line) })).toBe(2);
+    expect(errors[0]).toMatch(/^usage: authctl/);
   });
 });

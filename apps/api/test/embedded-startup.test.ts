@@ -132,7 +132,9 @@ describe('starting the built API on the embedded PostgreSQL', () => {
       expect((await post(api.baseUrl, '/api/users/registration/', { ...johnDoe, email })).status).toBe(201);
       expect(await defaultPasswordLogin(ports[i]!)).toBe('28P01');
       const out: string[] = [];
-      expect(await runAuthctl(['users', 'disable', email], (line) => out.push(line), { DATA_DIR: dirs[i] })).toBe(0);
+      const err: string[] = [];
+      expect(await runAuthctl(['users', 'disable', email], { out: (line) => out.push(line), err: (line) => err.push(line) }, { DATA_DIR: dirs[i] })).toBe(0);
+      expect(err).toEqual([]);
       expect(out.join('\n')).toContain(`${email} (id 1) disabled`);
     }
   });

@@ -12,6 +12,7 @@ import { KyselyAuditLog, KyselyOutboxQueue, KyselyUnitOfWork, openDatabase, type
 import { purgeExpiredTokens, type Clock, type EventPublisher } from '@authsvc/domain';
 import { auditHandler, OutboxRelay, TokenCleanup, type DomainEventHandler } from '@authsvc/event-pipeline';
 import { createPipelineMetrics, startMetricsServer, type MetricsServer, type ReadinessChecks } from '@authsvc/observability';
+import { describeDatabase } from '@authsvc/runtime';
 import { pino, type Logger } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { WorkerConfig, WorkerRole } from './config.js';
@@ -181,6 +182,7 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
     await stop();
     throw error;
   }
-  logger.info({ roles: [...roles], topic: config.kafka.topic }, 'worker started');
+  const where = describeDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR }, database.url);
+  logger.info({ roles: [...roles], topic: config.kafka.topic, brokers: config.kafka.brokers, database: where }, 'worker started');
   return { database, relay, cleanup, logger, metricsUrl: metricsServer?.url ?? null, readiness, stop };
 }
