@@ -11,6 +11,7 @@ import {
   KyselyThrottleStore,
   type OpenDatabase,
 } from '@authsvc/adapter-postgres';
+import { createAuthEndpoints } from '@authsvc/api-router';
 import {
   combinePasswordPolicies,
   createAuthService,
@@ -24,7 +25,6 @@ import { startEmbeddedEvents, type EmbeddedEvents } from '@authsvc/event-pipelin
 import type { FastifyInstance } from 'fastify';
 import { corsOrigins, socketLimits, throttleSettings, trustProxySetting, type ApiConfig } from './config.js';
 import { databaseIsReachable, openApiDatabase } from './database.js';
-import { createAuthEndpoints } from './edge/auth-endpoints.js';
 import { buildHttpServer } from './http/server.js';
 import { createApiMetrics, type ApiMetrics } from './observability/api-metrics.js';
 import { loggerOptions, type LogDestination } from './observability/logger-options.js';
