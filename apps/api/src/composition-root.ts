@@ -1,11 +1,11 @@
 import { KyselyAuditLog, KyselyOutboxQueue, type OpenDatabase } from '@authsvc/adapter-postgres';
 import { createAuthService, type AuthService, type Clock } from '@authsvc/domain';
+import { createAuthEndpoints } from '@authsvc/api-router';
 import { startEmbeddedEvents, type EmbeddedEvents } from '@authsvc/event-pipeline';
 import type { FastifyInstance } from 'fastify';
 import { authDependencies } from './auth-dependencies.js';
 import { corsOrigins, socketLimits, trustProxySetting, type ApiConfig } from './config.js';
 import { databaseIsReachable, openApiDatabase } from './database.js';
-import { createAuthEndpoints } from './edge/auth-endpoints.js';
 import { buildHttpServer } from './http/server.js';
 import { createApiMetrics, type ApiMetrics } from './observability/api-metrics.js';
 import { loggerOptions, type LogDestination } from './observability/logger-options.js';

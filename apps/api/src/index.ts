@@ -1,3 +1,2 @@
-export type { AppRouter } from './trpc/router.js';
 export { createApiApp, type ApiApp, type ApiOverrides } from './composition-root.js';
 export { loadConfig, type ApiConfig } from './config.js';

@@ -1,6 +1,6 @@
+import type { AppRouter } from '@authsvc/api-router';
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppRouter } from '../src/index.js';
 import { eventsByUser } from './consistency.js';
 import { johnDoe, startTestApi, type TestApi } from './support.js';
 

@@ -1,11 +1,11 @@
 import { createTestDatabase, type TestDatabase } from '@authsvc/adapter-postgres/testing';
+import type { AppRouter } from '@authsvc/api-router';
 import { createTRPCClient, httpLink } from '@trpc/client';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiApp, type ApiApp } from '../src/composition-root.js';
 import { loadConfig } from '../src/config.js';
 import { readOutboxBacklog } from '../src/observability/outbox-backlog.js';
-import type { AppRouter } from '../src/index.js';
 import { testApiEnv } from '../src/testing/index.js';
 
 // A password and a name no log line may contain, however deep it looks.

@@ -1,4 +1,4 @@
-import type { AppRouter } from '@authsvc/api';
+import type { AppRouter } from '@authsvc/api-router';
 import type { FieldErrors } from '@authsvc/contracts';
 import { createTRPCClient, httpLink, TRPCClientError, type TRPCClient } from '@trpc/client';
 

@@ -1,8 +1,8 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
+import { faultMapping } from '@authsvc/api-router';
 import { messages } from '@authsvc/contracts';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { faultMapping } from '../edge/error-table.js';
 
 /**
  * Answers every error in DRF's shape: Fastify's own client errors keep their 4xx status, and the

@@ -1,6 +1,6 @@
+import type { AuthEndpoints, EdgeResult } from '@authsvc/api-router';
 import { messages } from '@authsvc/contracts';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
-import type { AuthEndpoints, EdgeResult } from '../edge/auth-endpoints.js';
 import { installDrfParsers, parsedBody } from './body-parsers.js';
 import { requestContext } from './request-context.js';
 import { installRequestDeadline } from './request-deadline.js';

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { setTimeout } from 'node:timers/promises';
+import { appRouter, type AppRouter, type AuthEndpoints } from '@authsvc/api-router';
 import { messages } from '@authsvc/contracts';
 import cors from '@fastify/cors';
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import type { AuthEndpoints } from '../edge/auth-endpoints.js';
-import { appRouter, type AppRouter } from '../trpc/router.js';
 import { installHttpMetrics } from '../observability/http-metrics.js';
 import type { ApiMetrics } from '../observability/api-metrics.js';
 import { checkReadiness, type ReadinessCheck } from '../observability/readiness.js';

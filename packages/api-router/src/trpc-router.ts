@@ -1,8 +1,8 @@
 import type { LoginRequest, RegistrationRequest } from '@authsvc/contracts';
 import type { RequestContext } from '@authsvc/domain';
 import { initTRPC, TRPCError } from '@trpc/server';
-import type { AuthEndpoints, EdgeResult } from '../edge/auth-endpoints.js';
-import { faultMapping, rpcCodeFor, type ErrorBody } from '../edge/error-table.js';
+import type { AuthEndpoints, EdgeResult } from './auth-endpoints.js';
+import { faultMapping, rpcCodeFor, type ErrorBody } from './error-table.js';
 
 /** What every procedure knows about its call. */
 export interface TrpcContext {
