@@ -45,7 +45,7 @@ const versus = (runs: Record<string, Run[]>, ceilingFor: Record<string, number[]
   ratioToBetterAuth: ratio(rps(runs.authsvc), rps(runs.betterAuth)),
 });
 
-/** The figures the README reports, from the rounds' medians. */
+/** The figures docs/performance.md reports, from the rounds' medians. */
 export function summarise(m: Measurements, eventsSettings?: EventsSettings) {
   const scrypt = m.scrypt.map((s) => s.hashesPerSecond);
   return {
@@ -120,7 +120,7 @@ const lost = (l: { failedLogins: number; missingRows: number }) =>
   l.failedLogins + l.missingRows > 0 ? `; ${l.failedLogins} logins failed, ${l.missingRows} rows never seen` : '';
 const met = (ok: boolean) => (ok ? 'met' : 'MISSED');
 
-/** The table the README shows, as Markdown rows. */
+/** The table docs/performance.md shows, as Markdown rows. */
 export function tableRows(s: Summary): string[] {
   const rows = [
     '| Figure | authsvc | Ceiling (same run) | authsvc / ceiling | Target | better-auth | authsvc / better-auth |',

@@ -16,7 +16,7 @@ const PASSWORD_CHECK_NAMES = ['similarity', 'common', 'breached'] as const;
 /** A password check that PASSWORD_CHECKS can turn on. */
 export type PasswordCheck = (typeof PASSWORD_CHECK_NAMES)[number];
 
-/** Every environment variable the API reads, with its default; the README's table mirrors it. */
+/** Every environment variable the API reads, with its default; docs/configuration.md's table mirrors it. */
 const schema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: integer(0, 65_535).default(8000),
@@ -65,7 +65,7 @@ const schema = z.object({
 /** The API's configuration, validated. */
 export type ApiConfig = z.output<typeof schema>;
 
-/** The name of every environment variable the API reads, for checking that the README documents each. */
+/** The name of every environment variable the API reads, for checking that docs/configuration.md documents each. */
 export const configVariables: readonly string[] = [...Object.keys(schema.shape), 'ENV_FILE'];
 
 /** Reads and validates the configuration from environment variables. */

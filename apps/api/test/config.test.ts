@@ -32,11 +32,11 @@ describe('loadConfig', () => {
   });
 });
 
-describe("the README's configuration table", () => {
+describe('the configuration table of docs/configuration.md', () => {
   it('has a row for every variable the API reads', async () => {
-    const readme = await readFile(new URL('../../../README.md', import.meta.url), 'utf8');
-    const section = readme.slice(readme.indexOf('## Configuration'));
-    const table = section.slice(0, section.indexOf('\n## '));
+    const page = await readFile(new URL('../../../docs/configuration.md', import.meta.url), 'utf8');
+    const section = page.slice(page.indexOf('\n## API\n'));
+    const table = section.slice(0, section.indexOf('\n## ', 1));
     const rows = table.split('\n').filter((line) => line.startsWith('| `'));
     const documented = new Set(rows.flatMap((row) => [...row.split(' | ')[0]!.matchAll(/`([A-Z0-9_]+)`/g)].map((match) => match[1]!)));
     expect(configVariables.filter((name) => !documented.has(name))).toEqual([]);

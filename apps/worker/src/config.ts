@@ -8,7 +8,7 @@ export const WORKER_ROLES = ['relay', 'audit', 'cleanup'] as const;
 /** One of the worker's jobs. */
 export type WorkerRole = (typeof WORKER_ROLES)[number];
 
-/** Every environment variable the worker reads, the shared ones composed in, with its default; the README's Worker section names each. */
+/** Every environment variable the worker reads, the shared ones composed in, with its default; the Worker section of docs/events.md names each. */
 const schema = z
   .object({
     ...databaseVariables({ poolSize: 5 }),
@@ -39,7 +39,7 @@ const schema = z
     message: 'at most a third of KAFKA_SESSION_TIMEOUT_MS',
   });
 
-/** Every environment variable the worker reads; the README's Worker section names each. */
+/** Every environment variable the worker reads; the Worker section of docs/events.md names each. */
 export const workerConfigVariables: readonly string[] = Object.keys(schema.shape);
 
 /** The worker's configuration, validated: its variables, and the Kafka adapter's settings taken from them. */

@@ -46,10 +46,10 @@ describe('loadWorkerConfig', () => {
   });
 });
 
-describe("the README's Worker section", () => {
+describe('the Worker section of docs/events.md', () => {
   it('names every variable the worker reads', async () => {
-    const readme = await readFile(new URL('../../../README.md', import.meta.url), 'utf8');
-    const section = readme.slice(readme.indexOf('## Worker'));
+    const page = await readFile(new URL('../../../docs/events.md', import.meta.url), 'utf8');
+    const section = page.slice(page.indexOf('\n## Worker\n'));
     const text = section.slice(0, section.indexOf('\n## ', 1));
     const documented = new Set([...text.matchAll(/`([A-Z0-9_]+)`/g)].map((match) => match[1]!));
     expect(workerConfigVariables.filter((name) => !documented.has(name))).toEqual([]);

@@ -10,15 +10,14 @@ import { johnDoe, startTestApi, type TestApi } from '../../../apps/api/test/supp
 
 const run = promisify(execFile);
 const clientDir = fileURLToPath(new URL('..', import.meta.url));
-const readme = fileURLToPath(new URL('../../../README.md', import.meta.url));
+const clientsPage = fileURLToPath(new URL('../../../docs/clients.md', import.meta.url));
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 
-/** The first TypeScript block of the README's "Clients" section, as a consumer would copy it. */
-async function readmeClientExample(): Promise<string> {
-  const text = await readFile(readme, 'utf8');
-  const section = text.slice(text.indexOf('\n## Clients\n'));
-  const example = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
-  if (example === undefined) throw new Error('README has no ```ts block under "## Clients"');
+/** The first TypeScript block of docs/clients.md, as a consumer would copy it. */
+async function clientsPageExample(): Promise<string> {
+  const text = await readFile(clientsPage, 'utf8');
+  const example = /```ts\n([\s\S]*?)```/.exec(text)?.[1];
+  if (example === undefined) throw new Error('docs/clients.md has no ```ts block');
   return example;
 }
 
@@ -67,7 +66,7 @@ afterAll(async () => {
 });
 
 describe('the packed client', () => {
-  it('installs with plain npm outside the workspace, type-checks, and runs the README example against a live server', async () => {
+  it('installs with plain npm outside the workspace, type-checks, and runs the example of docs/clients.md against a live server', async () => {
     // `pnpm pack` runs the prepack build, so the tarball holds a fresh bundle.
     await run('pnpm', ['pack', '--pack-destination', work], { cwd: clientDir, timeout: 120_000 });
     const tarball = (await readdir(work)).find((name) => name.endsWith('.tgz'));
@@ -81,8 +80,8 @@ describe('the packed client', () => {
     const installed = JSON.parse(await readFile(join(consumer, 'node_modules/@authsvc/client/package.json'), 'utf8')) as { dependencies?: Record<string, string> };
     expect(Object.keys(installed.dependencies ?? {}).filter((name) => name.startsWith('@authsvc/'))).toEqual([]);
 
-    // The README's example verbatim, pointed at the test's server, printing what it read.
-    const example = (await readmeClientExample()).replaceAll('http://127.0.0.1:8000', api.baseUrl);
+    // The page's example verbatim, pointed at the test's server, printing what it read.
+    const example = (await clientsPageExample()).replaceAll('http://127.0.0.1:8000', api.baseUrl);
     await writeFile(join(consumer, 'src/example.ts'), `${example}\nconsole.log(JSON.stringify(me));\nconsole.log(JSON.stringify(sameUser));\n`);
     await writeFile(join(consumer, 'src/typed.ts'), typedConsumer);
     await writeFile(join(consumer, 'tsconfig.json'), JSON.stringify(consumerTsconfig));

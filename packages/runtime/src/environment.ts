@@ -16,7 +16,7 @@ function describeProblems(issues: readonly { readonly path: readonly PropertyKey
     const expectation = /^[a-z]/.test(message) ? `expected ${message}` : message;
     return `${path.map(String).join('.')}: ${expectation}`;
   });
-  return `Invalid configuration (environment variables; see the README's Configuration table):\n  ${problems.join('\n  ')}`;
+  return `Invalid configuration (environment variables; see docs/configuration.md):\n  ${problems.join('\n  ')}`;
 }
 
 /** Validates environment variables against a schema; an empty variable counts as unset, as in `VAR= command`. */

@@ -96,7 +96,7 @@ describe('shared variables', () => {
       KAFKA_IDEMPOTENT: 'perhaps',
       LOG_LEVEL: 'loud',
     });
-    expect(message).toMatch(/^Invalid configuration \(environment variables; see the README's Configuration table\):\n/);
+    expect(message).toMatch(/^Invalid configuration \(environment variables; see docs\/configuration\.md\):\n/);
     expect(message).toContain('DATABASE_URL: expected a postgres:// URL');
     expect(message).toContain('DB_POOL_SIZE: expected an integer from 1 to 1000');
     expect(message).toContain('KAFKA_BROKERS: expected a comma-separated list of host:port');
