@@ -1,6 +1,6 @@
 import { EVENT_HEADERS, DLQ_HEADERS, createKafkaClient } from '@authsvc/adapter-kafka';
 import { testClientOptions } from '@authsvc/adapter-kafka/testing';
-import { parseEvent, type AuthEventMessage } from '@authsvc/contracts';
+import { parseEvent, type AuthEvent } from '@authsvc/contracts';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Worker } from '../src/composition-root.js';
@@ -35,13 +35,13 @@ const auditRows = async (): Promise<AuditRow[]> =>
   h.database.db.selectFrom('audit_log').select(['event_id', 'type', 'user_id']).orderBy('seq').execute();
 const outboxSize = async (): Promise<number> =>
   Number((await sql<{ n: string }>`select count(*) as n from outbox`.execute(h.database.db)).rows[0]!.n);
-const wire = (recordValue: Buffer | null): AuthEventMessage => {
+const wire = (recordValue: Buffer | null): AuthEvent => {
   const parsed = parseEvent(recordValue!);
   if (!parsed.ok) throw parsed.error;
   return parsed.value;
 };
 /** The valid events on the topic, in arrival order (the poison test adds one that is not). */
-const onKafka = (): AuthEventMessage[] =>
+const onKafka = (): AuthEvent[] =>
   recorder
     .of(h.topic)
     .filter((record) => parseEvent(record.value!).ok)

@@ -1,7 +1,7 @@
 import { createKafkaEventPublisher, type KafkaEventPublisher } from '@authsvc/adapter-kafka';
 import { testClientOptions } from '@authsvc/adapter-kafka/testing';
 import { KyselyOutboxQueue, readOutbox } from '@authsvc/adapter-postgres';
-import { parseEvent, type AuthEventMessage } from '@authsvc/contracts';
+import { parseEvent, type AuthEvent } from '@authsvc/contracts';
 import type { EventPublisher } from '@authsvc/domain';
 import { OutboxRelay } from '@authsvc/event-pipeline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,7 +31,7 @@ afterAll(async () => {
   await h?.stop();
 });
 
-const onKafka = (): AuthEventMessage[] =>
+const onKafka = (): AuthEvent[] =>
   recorder.of(h.topic).flatMap((record) => {
     const parsed = parseEvent(record.value!);
     return parsed.ok ? [parsed.value] : [];
