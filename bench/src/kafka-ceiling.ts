@@ -6,7 +6,7 @@
  * `{ eventsPerSecond, seconds }`.
  */
 import { createKafkaClient, toKafkaMessage } from '@authsvc/adapter-kafka';
-import { fromOutboxPayload } from '@authsvc/adapter-postgres';
+import { toDomainEvent } from '@authsvc/contracts';
 import { loginPayloads } from './outbox-fixture.js';
 
 /** What to publish, and where. */
@@ -21,7 +21,7 @@ export interface KafkaCeilingSpec {
 
 const spec = JSON.parse(process.argv[2]!) as KafkaCeilingSpec;
 // Serialised up front: what is measured is the producer and the broker, not JSON.stringify.
-const messages = loginPayloads(spec.count, spec.users).map((payload) => toKafkaMessage(fromOutboxPayload(payload)));
+const messages = loginPayloads(spec.count, spec.users).map((payload) => toKafkaMessage(toDomainEvent(payload)));
 const producer = createKafkaClient({ brokers: spec.brokers, clientId: 'authsvc-bench-ceiling', logLevel: 'warn' }).producer({
   idempotent: spec.idempotent,
   maxInFlightRequests: 1,

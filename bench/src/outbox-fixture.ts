@@ -3,7 +3,7 @@ import type { OutboxPayload } from '@authsvc/adapter-postgres';
 
 /**
  * `count` `user.logged_in` payloads for users 1..`users` in turn, shaped as the API's login writes
- * them (`toOutboxPayload` of the use case's event), so the relay and the producer ceiling move
+ * them (`encodeEvent` of the use case's event), so the relay and the producer ceiling move
  * records of the same size as production's.
  */
 export function loginPayloads(count: number, users: number): OutboxPayload[] {

@@ -16,7 +16,6 @@ import { describeDatabase } from '@authsvc/runtime';
 import { pino, type Logger } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { WorkerConfig, WorkerRole } from './config.js';
-import { toDomainEvent } from './domain-event.js';
 import { observeConsumed, observeRelayBatch } from './pipeline-observer.js';
 
 /** Replacements for tests: a movable clock, quick Kafka timeouts, a publisher with an injected fault. */
@@ -117,7 +116,7 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
       consumerConfig,
       handler: (message, context) => {
         observeConsumed(pipeline, clock, groupId, message, context);
-        return handler(toDomainEvent(message));
+        return handler(message);
       },
       onDeadLetter: (letter) => logger.error({ groupId, ...letter }, 'event dead-lettered'),
       onCrash: (error, restartInMs) => logger.error({ groupId, err: error, restartInMs }, 'consumer crashed, restarting'),

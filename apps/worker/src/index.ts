@@ -1,3 +1,2 @@
 export { startWorker, type Worker, type WorkerOverrides } from './composition-root.js';
 export { loadWorkerConfig, WORKER_ROLES, type WorkerConfig, type WorkerRole } from './config.js';
-export { toDomainEvent } from './domain-event.js';

@@ -1,5 +1,4 @@
 import type { EventHandlerContext } from '@authsvc/adapter-kafka';
-import type { AuthEventMessage } from '@authsvc/contracts';
 import type { Clock, DomainEvent } from '@authsvc/domain';
 import type { PipelineMetrics } from '@authsvc/observability';
 
@@ -15,11 +14,11 @@ export function observeConsumed(
   metrics: PipelineMetrics,
   clock: Clock,
   group: string,
-  event: AuthEventMessage,
+  event: DomainEvent,
   context: EventHandlerContext,
 ): void {
   if (context.lag !== null) {
     metrics.consumerLagMessages.set({ group, topic: context.topic, partition: String(context.partition) }, context.lag);
   }
-  metrics.consumerLagSeconds.set({ group }, Math.max(0, (clock.now().getTime() - Date.parse(event.occurredAt)) / 1000));
+  metrics.consumerLagSeconds.set({ group }, Math.max(0, (clock.now().getTime() - event.occurredAt.getTime()) / 1000));
 }

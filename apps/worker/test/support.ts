@@ -1,8 +1,10 @@
-import { createKafkaClient, type KafkaConsumerLike, type KafkaIncomingMessage } from '@authsvc/adapter-kafka';
+import { randomUUID } from 'node:crypto';
+import { createKafkaClient, EVENT_HEADERS, toKafkaMessage, type KafkaConsumerLike, type KafkaIncomingMessage } from '@authsvc/adapter-kafka';
 import { startMockKafka, testClientOptions, testConsumerConfig, uniqueName, type MockKafka } from '@authsvc/adapter-kafka/testing';
 import { createTestDatabase, type TestDatabase } from '@authsvc/adapter-postgres/testing';
 import { createApiApp, loadConfig, type ApiApp } from '@authsvc/api';
 import { testApiEnv } from '@authsvc/api/testing';
+import { EVENT_VERSION, type EventOf } from '@authsvc/domain';
 import { ManualClock } from '@authsvc/testing';
 import { startWorker, type Worker } from '../src/composition-root.js';
 import { loadWorkerConfig } from '../src/config.js';
@@ -45,6 +47,59 @@ export async function startTopicRecorder(brokers: readonly string[], topics: str
     },
   });
   return { records, of: (topic) => records.filter((record) => record.topic === topic), stop: () => consumer.disconnect() };
+}
+
+/** Where `sendSentinels` publishes, and who must have seen its sentinels before it returns. */
+export interface SentinelTarget {
+  readonly kafka: MockKafka;
+  readonly topic: string;
+  readonly recorder: TopicRecorder;
+  /** Ids of the events the audit consumer has recorded. */
+  auditedIds(): Promise<string[]>;
+}
+
+/**
+ * Publishes one sentinel event under each of `keys` (the partition keys of the events a test
+ * counts) and waits until the recorder and the audit consumer have both seen every sentinel.
+ * Each partition is read and handled in order, so everything published under those keys before,
+ * a duplicate included, has been seen by then: counting afterwards needs no sleep. Returns the
+ * sentinels' ids; they belong to no user and carry no email, so per-user counts leave them out.
+ */
+export async function sendSentinels(target: SentinelTarget, keys: Iterable<string>): Promise<Set<string>> {
+  const sentinels = [...new Set(keys)].map((key) => {
+    const event: EventOf<'user.logged_in'> = {
+      id: randomUUID(),
+      type: 'user.logged_in',
+      version: EVENT_VERSION,
+      occurredAt: new Date(),
+      userId: null,
+      metadata: { ip: null, userAgent: null, requestId: 'sentinel' },
+      data: {},
+    };
+    return { id: event.id, message: { ...toKafkaMessage(event), key } };
+  });
+  const ids = new Set(sentinels.map((sentinel) => sentinel.id));
+  const producer = createKafkaClient({ ...testClientOptions, brokers: target.kafka.brokers }).producer({
+    idempotent: target.kafka.idempotent,
+    maxInFlightRequests: 1,
+  });
+  await producer.connect();
+  try {
+    await producer.send({ topic: target.topic, acks: -1, messages: sentinels.map((sentinel) => sentinel.message) });
+  } finally {
+    await producer.disconnect();
+  }
+  const seen = (found: Iterable<string | undefined>): boolean => {
+    const all = new Set(found);
+    return [...ids].every((id) => all.has(id));
+  };
+  await eventually(
+    async () =>
+      seen(target.recorder.of(target.topic).map((record) => record.headers?.[EVENT_HEADERS.id]?.toString())) &&
+      seen(await target.auditedIds()),
+    `${ids.size} sentinel events on the topic and in the audit log`,
+  );
+  return ids;
 }
 
 /** A response as the tests look at it. */

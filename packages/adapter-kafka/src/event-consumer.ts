@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parseEvent, type AuthEventMessage, type InvalidEventCode } from '@authsvc/contracts';
+import { parseEvent, type AuthEvent, type InvalidEventCode } from '@authsvc/contracts';
 import {
   createKafkaClient,
   type KafkaBatchContext,
@@ -53,8 +53,8 @@ export interface EventHandlerContext {
   readonly signal: AbortSignal;
 }
 
-/** Handles one event. Must be idempotent by `event.id`: delivery is at least once. */
-export type EventHandler = (event: AuthEventMessage, context: EventHandlerContext) => Promise<void> | void;
+/** Handles one event, parsed into the domain's shape. Must be idempotent by `event.id`: delivery is at least once. */
+export type EventHandler = (event: AuthEvent, context: EventHandlerContext) => Promise<void> | void;
 
 /** Exponential backoff between handler attempts. */
 export interface RetryBackoff {

@@ -1,4 +1,4 @@
-import { AUTH_EVENT_VERSION, serializeEvent, type SerializableEvent } from '@authsvc/contracts';
+import { AUTH_EVENT_VERSION, serializeEvent, type AuthEvent } from '@authsvc/contracts';
 import {
   createKafkaClient,
   type KafkaClientLike,
@@ -26,12 +26,12 @@ export interface KafkaEventPublisherOptions {
  * The partition key of an event: its user, so one user's events land on one partition and stay in
  * order; an event about no user has nothing to be ordered with, so its own id spreads the load.
  */
-export function eventKey(event: Pick<SerializableEvent, 'id' | 'userId'>): string {
+export function eventKey(event: Pick<AuthEvent, 'id' | 'userId'>): string {
   return event.userId === null ? event.id : String(event.userId);
 }
 
 /** Turns an event into the Kafka record we publish; throws `InvalidEventError` for an event that breaks the contract. */
-export function toKafkaMessage(event: SerializableEvent): KafkaOutgoingMessage {
+export function toKafkaMessage(event: AuthEvent): KafkaOutgoingMessage {
   return {
     key: eventKey(event),
     value: serializeEvent(event),
@@ -72,7 +72,7 @@ export class KafkaEventPublisher {
    * (`acks: -1`), so the caller may then mark them sent. Rejects if the broker does not acknowledge
    * within the client's retries; the caller keeps the events and tries again later.
    */
-  async publish(events: readonly SerializableEvent[]): Promise<void> {
+  async publish(events: readonly AuthEvent[]): Promise<void> {
     if (events.length === 0) return;
     // Serialize everything before sending anything, so one invalid event does not half-publish a batch.
     const messages = events.map(toKafkaMessage);

@@ -1,4 +1,4 @@
-import { InvalidEventError, serializeEvent, type SerializableEvent } from '@authsvc/contracts';
+import { InvalidEventError, serializeEvent, type AuthEvent } from '@authsvc/contracts';
 import { describe, expect, it } from 'vitest';
 import {
   createKafkaEventPublisher,
@@ -70,7 +70,7 @@ describe('KafkaEventPublisher', () => {
   it('publishes nothing when an event in the batch breaks the contract', async () => {
     const producer = new RecordingProducer();
     const publisher = new KafkaEventPublisher(producer);
-    const broken = { ...domainEvent('tokens.purged', 1, { count: 1 }), id: 'not-a-uuid' } as SerializableEvent;
+    const broken: AuthEvent = { ...domainEvent('tokens.purged', 1, { count: 1 }), id: 'not-a-uuid' };
 
     await expect(publisher.publish([domainEvent('user.logged_in', 1, {}), broken])).rejects.toBeInstanceOf(
       InvalidEventError,

@@ -1,4 +1,4 @@
-import { parseEvent, serializeEvent, type AuthEventMessage } from '@authsvc/contracts';
+import { serializeEvent, type AuthEvent } from '@authsvc/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKafkaEventPublisher, EVENT_HEADERS, runEventConsumer, type EventHandler } from '../src/index.js';
 import {
@@ -51,7 +51,7 @@ describe('KafkaEventPublisher and runEventConsumer', () => {
       domainEvent('tokens.purged', 41, { count: 3 }),
     ];
     const publisher = publisherFor(topic);
-    const received: AuthEventMessage[] = [];
+    const received: AuthEvent[] = [];
     const lags: (number | null)[] = [];
     try {
       await publisher.publish(events);
@@ -75,12 +75,8 @@ describe('KafkaEventPublisher and runEventConsumer', () => {
           expect(record?.headers?.[EVENT_HEADERS.version]?.toString()).toBe('1');
           expect(record?.value?.toString()).toBe(serializeEvent(event));
         }
-        const expected = events.map((event) => {
-          const parsed = parseEvent(serializeEvent(event));
-          if (!parsed.ok) throw parsed.error;
-          return parsed.value;
-        });
-        expect(received).toEqual(expect.arrayContaining(expected));
+        // The handler gets back the very events the domain recorded, times as Dates.
+        expect(received).toEqual(expect.arrayContaining(events));
         // The records still ahead in the partition, for the consumer lag metric: none after the last.
         expect(lags.every((lag) => Number.isInteger(lag) && lag! >= 0)).toBe(true);
         expect(lags).toContain(0);

@@ -1,11 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { EVENT_VERSION, type DomainEvent, type EventPayloads, type EventType } from '@authsvc/domain';
+import { EVENT_VERSION, type EventOf, type EventPayloads, type EventType } from '@authsvc/domain';
 
-/**
- * Builds a domain event exactly as the domain types it, so passing it to the publisher also
- * checks, at compile time, that the contracts' wire type still accepts every domain event.
- */
-export function domainEvent<T extends EventType>(type: T, userId: number | null, data: EventPayloads[T]): DomainEvent {
+/** Builds a domain event exactly as the domain types it, as the use cases' `makeEvent` does. */
+export function domainEvent<T extends EventType>(type: T, userId: number | null, data: EventPayloads[T]): EventOf<T> {
   return {
     id: randomUUID(),
     type,
@@ -14,7 +11,7 @@ export function domainEvent<T extends EventType>(type: T, userId: number | null,
     userId,
     metadata: { ip: '127.0.0.1', userAgent: 'vitest', requestId: randomUUID() },
     data,
-  } as DomainEvent;
+  };
 }
 
 /** Resolves when `predicate` holds, polling; rejects with `what` after `timeoutMs`. */

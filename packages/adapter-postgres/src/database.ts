@@ -1,3 +1,4 @@
+import type { AuthEventJson } from '@authsvc/contracts';
 import type { ColumnType, Generated, GeneratedAlways } from 'kysely';
 
 /**
@@ -43,23 +44,16 @@ export interface OutboxTable {
   user_id: number | null;
   occurred_at: Timestamp;
   /**
-   * The whole event envelope as JSON (see `outbox-envelope.ts`). Written as a JSON string so pg
-   * does not mistake an array for a Postgres array literal; read back parsed.
+   * The whole event envelope as JSON (the contracts' `encodeEvent`). Written as a JSON string so pg
+   * does not mistake an array for a Postgres array literal; read back as unchecked JSON, for
+   * `toDomainEvent` to parse.
    */
-  payload: ColumnType<OutboxPayload, string, string>;
+  payload: ColumnType<unknown, string, string>;
   created_at: Generated<Date>;
 }
 
-/** The JSON shape of an outbox row's payload: a `DomainEvent` with its time as an ISO string. */
-export interface OutboxPayload {
-  readonly id: string;
-  readonly type: string;
-  readonly version: number;
-  readonly occurredAt: string;
-  readonly userId: number | null;
-  readonly metadata: { readonly ip: string | null; readonly userAgent: string | null; readonly requestId: string | null };
-  readonly data: Record<string, unknown>;
-}
+/** The JSON shape of an outbox row's payload: the contracts' event envelope, its time an ISO string. */
+export type OutboxPayload = AuthEventJson;
 
 /** The `audit_log` table: every event once, by id, as the audit consumer received it. */
 export interface AuditLogTable {
@@ -72,8 +66,8 @@ export interface AuditLogTable {
   /** The email the event carries (`user.registered`, `user.login_failed`), normalised for lookups, else null. */
   email: string | null;
   occurred_at: Timestamp;
-  /** The whole event, in the outbox payload's shape. */
-  payload: ColumnType<OutboxPayload, string, string>;
+  /** The whole event, in the outbox payload's shape; read back unchecked, as the outbox's is. */
+  payload: ColumnType<unknown, string, string>;
   recorded_at: Generated<Date>;
 }
 

@@ -1,7 +1,7 @@
+import { encodeEvent, toDomainEvent } from '@authsvc/contracts';
 import { normalizeEmail, type AuditLog, type AuditSubject, type DomainEvent } from '@authsvc/domain';
 import type { Kysely } from 'kysely';
 import type { Database } from './database.js';
-import { fromOutboxPayload, toOutboxPayload } from './outbox-envelope.js';
 
 /** The normalised email an event carries, for the events whose payload has one: what lookups compare. */
 function emailOf(event: DomainEvent): string | null {
@@ -24,7 +24,7 @@ export class KyselyAuditLog implements AuditLog {
         user_id: event.userId,
         email: emailOf(event),
         occurred_at: event.occurredAt,
-        payload: JSON.stringify(toOutboxPayload(event)),
+        payload: JSON.stringify(encodeEvent(event)),
       })
       .onConflict((oc) => oc.column('event_id').doNothing())
       .executeTakeFirst();
@@ -45,6 +45,6 @@ export class KyselyAuditLog implements AuditLog {
       .orderBy('seq', 'desc');
     if (limit !== undefined) query = query.limit(limit);
     const rows = await query.execute();
-    return rows.reverse().map((row) => fromOutboxPayload(row.payload));
+    return rows.reverse().map((row) => toDomainEvent(row.payload));
   }
 }

@@ -1,7 +1,7 @@
+import { toDomainEvent } from '@authsvc/contracts';
 import type { DomainEvent, OutboxBatchOutcome, OutboxQueue } from '@authsvc/domain';
 import { type Kysely, sql } from 'kysely';
 import type { Database } from './database.js';
-import { fromOutboxPayload } from './outbox-envelope.js';
 
 /**
  * Key of the transaction-level advisory lock that makes one relay at a time the publisher: an
@@ -42,8 +42,9 @@ export class KyselyOutboxQueue implements OutboxQueue {
         .skipLocked()
         .execute();
       if (rows.length === 0) return { kind: 'published', count: 0 };
-      // A rejection here rolls the transaction back, so the rows stay for the next attempt.
-      await deliver(rows.map((row) => fromOutboxPayload(row.payload)));
+      // A rejection here (a payload that breaks the contract, or a failed delivery) rolls the
+      // transaction back, so the rows stay for the next attempt.
+      await deliver(rows.map((row) => toDomainEvent(row.payload)));
       await trx
         .deleteFrom('outbox')
         .where('seq', 'in', rows.map((row) => row.seq))

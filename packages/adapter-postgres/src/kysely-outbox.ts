@@ -1,7 +1,7 @@
+import { encodeEvent, toDomainEvent } from '@authsvc/contracts';
 import type { DomainEvent, Outbox } from '@authsvc/domain';
 import type { Kysely } from 'kysely';
 import type { Database } from './database.js';
-import { fromOutboxPayload, toOutboxPayload } from './outbox-envelope.js';
 
 /** `Outbox` over the `outbox` table; bound to a `Transaction`, its rows commit with the change they describe. */
 export class KyselyOutbox implements Outbox {
@@ -21,7 +21,7 @@ export class KyselyOutbox implements Outbox {
           version: event.version,
           user_id: event.userId,
           occurred_at: event.occurredAt,
-          payload: JSON.stringify(toOutboxPayload(event)),
+          payload: JSON.stringify(encodeEvent(event)),
         })),
       )
       .execute();
@@ -36,9 +36,10 @@ export interface OutboxEntry {
 
 /**
  * Events still in the outbox, oldest first, without locking them: for tests and diagnostics.
+ * A payload that breaks the event contract rejects with `InvalidEventError`.
  * A relay should instead lock its batch with `FOR UPDATE SKIP LOCKED` in the transaction that deletes it.
  */
 export async function readOutbox(db: Kysely<Database>, limit = 1000): Promise<OutboxEntry[]> {
   const rows = await db.selectFrom('outbox').select(['seq', 'payload']).orderBy('seq').limit(limit).execute();
-  return rows.map((row) => ({ seq: row.seq, event: fromOutboxPayload(row.payload) }));
+  return rows.map((row) => ({ seq: row.seq, event: toDomainEvent(row.payload) }));
 }

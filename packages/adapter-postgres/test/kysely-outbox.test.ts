@@ -52,6 +52,13 @@ describe('KyselyOutbox on PostgreSQL', () => {
     expect(row.payload).toEqual({ ...everyType[0], occurredAt: '2026-03-04T05:06:07.089Z' });
   });
 
+  it('refuses, on read-back, a stored payload that breaks the event contract, naming the field', async () => {
+    await adapters.outbox.append([everyType[3]!]);
+    // A row changed behind the adapter's back (a manual fix, a bad migration) must not reach the relay as an event.
+    await sql`update outbox set payload = jsonb_set(payload, '{data,revoked}', '"three"')`.execute(database.db);
+    await expect(readOutbox(database.db)).rejects.toThrow(/invalid event: data\.revoked/);
+  });
+
   it('refuses the same event id twice', async () => {
     await adapters.outbox.append([everyType[1]!]);
     await expect(adapters.outbox.append([everyType[1]!])).rejects.toThrow(/duplicate key/);

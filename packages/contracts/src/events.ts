@@ -1,7 +1,8 @@
+import type { DomainEvent, EVENT_VERSION, EventPayloads, EventType } from '@authsvc/domain';
 import { z } from 'zod';
 
-/** Version of the event envelope and payloads on the wire; mirrors the domain's `EVENT_VERSION`. */
-export const AUTH_EVENT_VERSION = 1;
+/** Version of the event envelope and payloads on the wire; the domain's `EVENT_VERSION`, checked at compile time. */
+export const AUTH_EVENT_VERSION = 1 satisfies typeof EVENT_VERSION;
 
 /** Every event type on the wire, in the order the domain declares them. */
 export const AUTH_EVENT_TYPES = [
@@ -11,13 +12,19 @@ export const AUTH_EVENT_TYPES = [
   'user.logged_out',
   'token.expired',
   'tokens.purged',
-] as const;
+] as const satisfies readonly EventType[];
 
 /** One of the event types on the wire. */
 export type AuthEventType = (typeof AUTH_EVENT_TYPES)[number];
 
 // Offsets are accepted because the envelope only promises ISO-8601; our own producer always writes `Z`.
 const isoDateTime = z.iso.datetime({ offset: true });
+
+// JSON has no dates: the time is an ISO-8601 string on the wire and in the outbox, a Date once parsed.
+const occurredAt = z.codec(isoDateTime, z.date(), {
+  decode: (iso) => new Date(iso),
+  encode: (date) => date.toISOString(),
+});
 
 /** Who asked, as far as the transport knew: every field may be unknown. */
 export const eventMetadataSchema = z.object({
@@ -28,7 +35,7 @@ export const eventMetadataSchema = z.object({
 
 // Plain (stripping) objects, not strict ones: a reader must tolerate fields added by a newer
 // producer, and stripping is also what keeps a stray `password` or `token` off the wire.
-/** The `data` schema of each event type. Never a password, a token or a token digest. */
+/** The `data` schema of each event type, each checked against the domain's payload type. Never a password, a token or a token digest. */
 export const eventPayloadSchemas = {
   'user.registered': z.object({ email: z.string(), firstName: z.string(), lastName: z.string() }),
   'user.logged_in': z.object({}),
@@ -36,21 +43,24 @@ export const eventPayloadSchemas = {
   'user.logged_out': z.object({ allTokens: z.boolean(), revoked: z.int().nonnegative() }),
   'token.expired': z.object({ expiredAt: isoDateTime }),
   'tokens.purged': z.object({ count: z.int().nonnegative() }),
-} as const satisfies Record<AuthEventType, z.ZodType>;
+} as const satisfies { [T in EventType]: z.ZodType<EventPayloads[T]> };
 
 function envelope<T extends AuthEventType>(type: T) {
   return z.object({
     id: z.uuid(),
     type: z.literal(type),
     version: z.literal(AUTH_EVENT_VERSION),
-    occurredAt: isoDateTime,
+    occurredAt,
     userId: z.int().positive().nullable(),
     metadata: eventMetadataSchema,
     data: eventPayloadSchemas[type],
   });
 }
 
-/** The versioned event envelope as published to Kafka, discriminated on `type`. */
+/**
+ * The one description of the versioned event envelope, discriminated on `type`: its input is the
+ * JSON published to Kafka and stored in the outbox and audit log, its output the domain's event.
+ */
 export const authEventSchema = z.discriminatedUnion('type', [
   envelope('user.registered'),
   envelope('user.logged_in'),
@@ -60,19 +70,20 @@ export const authEventSchema = z.discriminatedUnion('type', [
   envelope('tokens.purged'),
 ]);
 
-/** An event as read from the wire. */
-export type AuthEventMessage = z.infer<typeof authEventSchema>;
+/** An event as parsed: the domain's `DomainEvent` (checked below), with `occurredAt` a `Date`. */
+export type AuthEvent = z.output<typeof authEventSchema>;
 
-/** The wire event of one type, for handlers that narrow on `type`. */
-export type AuthEventOf<T extends AuthEventType> = Extract<AuthEventMessage, { type: T }>;
+/** An event as JSON: on the wire and in the outbox, with `occurredAt` an ISO-8601 string. */
+export type AuthEventJson = z.input<typeof authEventSchema>;
 
-/**
- * What `serializeEvent` accepts: the wire shape, with `occurredAt` also allowed as a `Date`.
- * The domain's `DomainEvent` fits it structurally, so contracts need no runtime import of the domain.
- */
-export type SerializableEvent = {
-  [T in AuthEventType]: Omit<AuthEventOf<T>, 'occurredAt'> & { readonly occurredAt: Date | string };
-}[AuthEventType];
+/** The parsed event of one type, for handlers that narrow on `type`. */
+export type AuthEventOf<T extends AuthEventType> = Extract<AuthEvent, { type: T }>;
+
+type MutuallyAssignable<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Holds<T extends true> = T;
+// A change to the schemas or the domain that the other lacks fails the build instead of needing a cast.
+/** Compile-time proof that the schemas and the domain describe the same events, both ways. */
+export type EnvelopeMatchesDomain = Holds<MutuallyAssignable<AuthEvent, DomainEvent> & MutuallyAssignable<AuthEventType, EventType>>;
 
 /** One schema violation, flattened so it can travel in a log line or a Kafka header. */
 export interface EventIssue {
@@ -96,44 +107,59 @@ export class InvalidEventError extends Error {
   }
 }
 
-/** The outcome of `parseEvent`; shaped like the domain's `Result` so callers branch on `ok`. */
+/** The outcome of `parseEvent` and `parseDomainEvent`; shaped like the domain's `Result` so callers branch on `ok`. */
 export type EventParseResult =
-  | { readonly ok: true; readonly value: AuthEventMessage }
+  | { readonly ok: true; readonly value: AuthEvent }
   | { readonly ok: false; readonly error: InvalidEventError };
 
-function validate(candidate: unknown): EventParseResult {
-  const parsed = authEventSchema.safeParse(candidate);
-  if (parsed.success) return { ok: true, value: parsed.data };
-  const issues = parsed.error.issues.map((issue) => ({
+function invalid(error: z.ZodError): InvalidEventError {
+  const issues = error.issues.map((issue) => ({
     path: issue.path.map(String).join('.'),
     message: issue.message,
   }));
   const summary = issues.map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message)).join('; ');
-  return { ok: false, error: new InvalidEventError('invalid_event', `invalid event: ${summary}`, issues) };
+  return new InvalidEventError('invalid_event', `invalid event: ${summary}`, issues);
 }
 
 /**
- * Encodes an event as the JSON published to Kafka. Only schema fields are written (anything else,
- * such as a stray secret, is dropped), and an event that breaks the schema throws
- * `InvalidEventError`, because producing one is a bug, not a runtime condition.
+ * Reads an event back from its JSON value (a parsed Kafka record, an outbox or audit log row).
+ * Never throws: the failure comes back as a value with the reason. Unknown fields are dropped,
+ * so a newer producer's additions do not break this reader.
  */
-export function serializeEvent(event: SerializableEvent): string {
-  const { occurredAt } = event;
-  // An invalid Date would make toISOString throw a bare RangeError; let the schema report it instead.
-  const wireOccurredAt =
-    occurredAt instanceof Date ? (Number.isNaN(occurredAt.getTime()) ? 'Invalid Date' : occurredAt.toISOString()) : occurredAt;
-  const result = validate({ ...event, occurredAt: wireOccurredAt });
+export function parseDomainEvent(candidate: unknown): EventParseResult {
+  const parsed = authEventSchema.safeParse(candidate);
+  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, error: invalid(parsed.error) };
+}
+
+/** As `parseDomainEvent`, for stores whose rows only we write: an invalid one is a fault, thrown as `InvalidEventError`. */
+export function toDomainEvent(candidate: unknown): AuthEvent {
+  const result = parseDomainEvent(candidate);
   if (!result.ok) throw result.error;
-  return JSON.stringify(result.value);
+  return result.value;
+}
+
+/**
+ * Encodes an event as its JSON value. Only schema fields are written (anything else, such as a
+ * stray secret, is dropped), and an event that breaks the schema throws `InvalidEventError`,
+ * because producing one is a bug, not a runtime condition.
+ */
+export function encodeEvent(event: AuthEvent): AuthEventJson {
+  const encoded = z.safeEncode(authEventSchema, event);
+  if (!encoded.success) throw invalid(encoded.error);
+  return encoded.data;
+}
+
+/** Encodes an event as the JSON text published to Kafka; see `encodeEvent`. */
+export function serializeEvent(event: AuthEvent): string {
+  return JSON.stringify(encodeEvent(event));
 }
 
 // fatal: bytes that are not UTF-8 are rejected rather than silently turned into U+FFFD.
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
- * Decodes a Kafka message value. Never throws: a malformed message is an expected condition for a
- * consumer (it goes to a dead-letter topic), so the failure comes back as a value with the reason.
- * Unknown fields are dropped, so a newer producer's additions do not break this reader.
+ * Decodes a Kafka message value into the domain's event. Never throws: a malformed message is an
+ * expected condition for a consumer (it goes to a dead-letter topic); see `parseDomainEvent`.
  */
 export function parseEvent(json: string | Uint8Array): EventParseResult {
   let candidate: unknown;
@@ -143,5 +169,5 @@ export function parseEvent(json: string | Uint8Array): EventParseResult {
     const reason = cause instanceof Error ? cause.message : String(cause);
     return { ok: false, error: new InvalidEventError('invalid_json', `invalid event: not UTF-8 JSON (${reason})`) };
   }
-  return validate(candidate);
+  return parseDomainEvent(candidate);
 }

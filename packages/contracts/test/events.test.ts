@@ -4,8 +4,7 @@ import {
   InvalidEventError,
   parseEvent,
   serializeEvent,
-  type AuthEventMessage,
-  type SerializableEvent,
+  type AuthEvent,
 } from '../src/events.js';
 
 const metadata = { ip: '203.0.113.7', userAgent: 'pytest', requestId: 'req-1' };
@@ -22,7 +21,7 @@ function envelope(n: number) {
 }
 
 /** One event of every type, as the domain would record it (with a Date). */
-const oneOfEach: SerializableEvent[] = [
+const oneOfEach: AuthEvent[] = [
   { ...envelope(1), type: 'user.registered', data: { email: 'john@example.com', firstName: 'John', lastName: 'Doe' } },
   { ...envelope(2), type: 'user.logged_in', data: {} },
   { ...envelope(3), type: 'user.login_failed', userId: null, data: { email: 'x@example.com', reason: 'bad_credentials' } },
@@ -31,7 +30,7 @@ const oneOfEach: SerializableEvent[] = [
   { ...envelope(6), type: 'tokens.purged', metadata: { ip: null, userAgent: null, requestId: null }, data: { count: 3 } },
 ];
 
-function wire(event: SerializableEvent): Record<string, unknown> {
+function wire(event: AuthEvent): Record<string, unknown> {
   return JSON.parse(serializeEvent(event)) as Record<string, unknown>;
 }
 
@@ -48,12 +47,17 @@ describe('event contract', () => {
     expect(oneOfEach.map((e) => e.type)).toEqual([...AUTH_EVENT_TYPES]);
   });
 
-  it.each(oneOfEach)('round-trips $type, with occurredAt as an ISO string', (event) => {
+  it.each(oneOfEach)('round-trips $type: occurredAt an ISO string on the wire, the Date the domain recorded once parsed', (event) => {
     const json = serializeEvent(event);
+    expect(JSON.parse(json)).toMatchObject({ occurredAt: '2026-01-01T12:00:00.000Z' });
     const result = parseEvent(json);
-    const expected: AuthEventMessage = { ...event, occurredAt: '2026-01-01T12:00:00.000Z' } as AuthEventMessage;
-    expect(result).toEqual({ ok: true, value: expected });
+    expect(result).toEqual({ ok: true, value: event });
     expect(parseEvent(Buffer.from(json))).toEqual(result);
+  });
+
+  it('reads a time written with an offset as the same instant', () => {
+    const result = parseEvent(JSON.stringify({ ...wire(oneOfEach[1]!), occurredAt: '2026-01-01T14:00:00+02:00' }));
+    expect(result.ok ? result.value.occurredAt : result.error).toEqual(occurredAt);
   });
 
   it('writes the envelope fields in a stable order', () => {
@@ -98,7 +102,7 @@ describe('event contract', () => {
   });
 
   it('throws when asked to serialize an event that breaks the schema', () => {
-    const broken = { ...oneOfEach[4]!, occurredAt: new Date(Number.NaN) } as SerializableEvent;
+    const broken: AuthEvent = { ...oneOfEach[4]!, occurredAt: new Date(Number.NaN) };
     expect(() => serializeEvent(broken)).toThrow(InvalidEventError);
   });
 
@@ -109,7 +113,7 @@ describe('event contract', () => {
         token: 'abc123',
         password: 'Password123',
         data: { ...event.data, password: 'Password123', token: 'abc123', tokenDigest: 'ff' },
-      } as unknown as SerializableEvent;
+      } as unknown as AuthEvent;
       const json = serializeEvent(smuggled);
       expect(json).not.toMatch(/password|token"|tokenDigest|abc123|Password123/i);
       expect(JSON.stringify(parseEvent(JSON.stringify({ ...JSON.parse(json), password: 'x' })))).not.toContain('password');

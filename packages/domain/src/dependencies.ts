@@ -1,4 +1,4 @@
-import type { DomainEvent, EventPayloads, EventType, RequestContext } from './events.js';
+import type { EventOf, EventPayloads, EventType, RequestContext } from './events.js';
 import { EVENT_VERSION } from './events.js';
 import type { ThrottleSettings } from './throttle-policy.js';
 import type {
@@ -50,7 +50,7 @@ export function makeEvent<T extends EventType>(
   userId: number | null,
   metadata: RequestContext,
   data: EventPayloads[T],
-): DomainEvent {
+): EventOf<T> {
   return {
     id: deps.ids.uuid(),
     type,
@@ -59,5 +59,5 @@ export function makeEvent<T extends EventType>(
     userId,
     metadata: { ...metadata, userAgent: capped(metadata.userAgent) },
     data,
-  } as DomainEvent;
+  };
 }

@@ -27,15 +27,16 @@ export type EventType = keyof EventPayloads;
 /** Version of the envelope and payloads; bumped on any breaking change. */
 export const EVENT_VERSION = 1;
 
+/** An event of one type as the domain records it; `makeEvent` builds one without a cast. */
+export interface EventOf<T extends EventType> {
+  readonly id: string;
+  readonly type: T;
+  readonly version: typeof EVENT_VERSION;
+  readonly occurredAt: Date;
+  readonly userId: number | null;
+  readonly metadata: RequestContext;
+  readonly data: EventPayloads[T];
+}
+
 /** An event as the domain records it; the outbox stores it and the relay publishes it. */
-export type DomainEvent = {
-  [T in EventType]: {
-    readonly id: string;
-    readonly type: T;
-    readonly version: typeof EVENT_VERSION;
-    readonly occurredAt: Date;
-    readonly userId: number | null;
-    readonly metadata: RequestContext;
-    readonly data: EventPayloads[T];
-  };
-}[EventType];
+export type DomainEvent = { [T in EventType]: EventOf<T> }[EventType];
