@@ -6,6 +6,9 @@ export function sourceConfig(overrides: ViteUserConfig['test'] = {}): ViteUserCo
   return defineConfig({
     resolve: { conditions: ['source', ...defaultServerConditions] },
     ssr: { resolve: { conditions: ['source', ...defaultServerConditions] } },
+    // Global setups load in Vitest's own `__vitest__` environment: the harness's imports of other
+    // workspace packages (@authsvc/postgres-embedded) come from source there too, so no build first.
+    environments: { __vitest__: { resolve: { conditions: ['source', ...defaultServerConditions] } } },
     test: { testTimeout: 30_000, hookTimeout: 120_000, ...overrides },
   });
 }

@@ -1,4 +1,4 @@
 import { sourceConfig } from '../../vitest.shared.js';
 
 // One PostgreSQL for the run (embedded, or DATABASE_URL's); each test file makes its own database.
-export default sourceConfig({ globalSetup: ['../../packages/adapter-postgres/src/testing/global-setup.ts'] });
+export default sourceConfig({ globalSetup: ['../../packages/testing-postgres/src/global-setup.ts'] });

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ScryptPasswordHasher } from '@authsvc/adapter-crypto';
-import { startEmbeddedPostgres, withDatabaseName, type EmbeddedPostgres } from '@authsvc/adapter-postgres';
+import { startEmbeddedPostgres, withDatabaseName, type EmbeddedPostgres } from '@authsvc/postgres-embedded';
 import pg from 'pg';
 import { renderChart } from './chart.js';
 import { startEventsStack, type EventsStack } from './events.js';

@@ -1,5 +1,5 @@
 import { sourceConfig } from '../../vitest.shared.js';
 
-// One PostgreSQL for the whole run (embedded, or DATABASE_URL's); each test file makes its own
-// database on it. Other packages point their globalSetup at this same file (see README.md).
-export default sourceConfig({ globalSetup: ['./src/testing/global-setup.ts'] });
+// One PostgreSQL for the whole run (embedded, or DATABASE_URL's), from @authsvc/testing-postgres;
+// each test file makes its own database on it.
+export default sourceConfig({ globalSetup: ['../testing-postgres/src/global-setup.ts'] });

@@ -1,4 +1,4 @@
 import { sourceConfig } from '../../vitest.shared.js';
 
 // One PostgreSQL for the run, for the test against the real API; the msw tests need none.
-export default sourceConfig({ globalSetup: ['../../packages/adapter-postgres/src/testing/global-setup.ts'] });
+export default sourceConfig({ globalSetup: ['../../packages/testing-postgres/src/global-setup.ts'] });

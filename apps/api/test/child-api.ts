@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '@authsvc/adapter-postgres/testing';
+import { freePort } from '@authsvc/testing-postgres';
 import { testApiEnv } from '../src/testing/index.js';
 
 /** The built entry point: the fault tests run the API as it is deployed, in a process of its own. */

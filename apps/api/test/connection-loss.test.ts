@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from '@authsvc/adapter-postgres';
-import { createTestDatabase, freePort, type TestDatabase } from '@authsvc/adapter-postgres/testing';
+import { openDatabase, type OpenDatabase } from '@authsvc/adapter-postgres';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '@authsvc/postgres-embedded';
+import { createTestDatabase, freePort, TEST_POOL } from '@authsvc/testing-postgres';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChildApi, type Outcome, post, startChildApi } from './child-api.js';
@@ -81,12 +82,12 @@ function expectOnly200Or503(outcomes: readonly Outcome[]): void {
 }
 
 describe('the API losing its database connections under load', () => {
-  let database: TestDatabase;
+  let database: OpenDatabase;
   beforeAll(async () => {
-    database = await createTestDatabase();
+    database = await openDatabase(await createTestDatabase(), TEST_POOL);
   });
   afterAll(async () => {
-    await database?.drop();
+    await database?.close();
   });
 
   it('pg_terminate_backend of its backends three times: stays up, 503 at worst, serves again without a restart', { timeout: 120_000 }, async () => {

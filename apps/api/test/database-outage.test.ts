@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from '@authsvc/adapter-postgres';
-import { freePort } from '@authsvc/adapter-postgres/testing';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '@authsvc/postgres-embedded';
+import { freePort } from '@authsvc/testing-postgres';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiApp, type ApiApp } from '../src/composition-root.js';

@@ -3,7 +3,8 @@ import { chmod, mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promi
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { freePort, loginOutcome } from '@authsvc/adapter-postgres/testing';
+import { loginOutcome } from '@authsvc/postgres-embedded';
+import { freePort } from '@authsvc/testing-postgres';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { runAuthctl } from '../src/authctl.js';
 import { MAIN, post, startChildApi, type ChildApi } from './child-api.js';

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseEvent } from '@authsvc/contracts';
-import { freePort } from '@authsvc/adapter-postgres/testing';
+import { freePort } from '@authsvc/testing-postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, LAUNCH_TIMEOUT_MS, pnpmEnv, postmasterPid, processExists, runPnpm, startPnpm, stopPnpm, type PnpmProcess } from '../src/testing/index.js';
 import { johnDoe, startTestApi, type TestApi } from './support.js';

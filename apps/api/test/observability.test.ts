@@ -1,4 +1,5 @@
-import { createTestDatabase, type TestDatabase } from '@authsvc/adapter-postgres/testing';
+import { openDatabase } from '@authsvc/adapter-postgres';
+import { createTestDatabase, TEST_POOL, type TestDatabase } from '@authsvc/testing-postgres';
 import type { AppRouter } from '@authsvc/api-router';
 import { createTRPCClient, httpLink } from '@trpc/client';
 import { sql } from 'kysely';
@@ -26,7 +27,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await app?.close();
-  await database?.drop();
+  await database?.stop();
 });
 
 const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
@@ -123,7 +124,7 @@ describe('/metrics', () => {
 
   it('reads the backlog as the row count and the age of the oldest row', async () => {
     // A database of its own: this app's in-process relay would publish rows put in its outbox.
-    const other = await createTestDatabase();
+    const other = await openDatabase(await createTestDatabase(), TEST_POOL);
     try {
       expect(await readOutboxBacklog(other.db)).toEqual({ count: 0, oldestAgeSeconds: 0 });
       for (const secondsAgo of [30, 5]) {
@@ -135,7 +136,7 @@ describe('/metrics', () => {
       expect(backlog.oldestAgeSeconds).toBeGreaterThanOrEqual(30);
       expect(backlog.oldestAgeSeconds).toBeLessThan(60);
     } finally {
-      await other.drop();
+      await other.close();
     }
   });
 

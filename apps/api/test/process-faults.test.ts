@@ -1,19 +1,20 @@
 import { createHash } from 'node:crypto';
-import { createTestDatabase, type TestDatabase } from '@authsvc/adapter-postgres/testing';
+import { openDatabase, type OpenDatabase } from '@authsvc/adapter-postgres';
+import { createTestDatabase, TEST_POOL } from '@authsvc/testing-postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChildApi, type Outcome, post, startChildApi } from './child-api.js';
 import { inconsistencies } from './consistency.js';
 import { johnDoe } from './support.js';
 
-let database: TestDatabase;
+let database: OpenDatabase;
 const children: ChildApi[] = [];
 beforeAll(async () => {
-  database = await createTestDatabase();
+  database = await openDatabase(await createTestDatabase(), TEST_POOL);
 });
 afterAll(async () => {
   // Only processes this file started.
   for (const { child } of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  await database?.drop();
+  await database?.close();
 });
 
 async function start(env: Record<string, string> = {}): Promise<ChildApi> {

@@ -1,4 +1,4 @@
-import { createTestDatabase } from '@authsvc/adapter-postgres/testing';
+import { createTestDatabase } from '@authsvc/testing-postgres';
 import { ManualClock } from '@authsvc/testing';
 import { createApiApp, type ApiApp } from '../src/composition-root.js';
 import { loadConfig } from '../src/config.js';
@@ -55,7 +55,7 @@ export async function startTestApi(env: Record<string, string> = {}): Promise<Te
     request,
     async stop() {
       await app.close();
-      await database.drop();
+      await database.stop();
     },
   };
 }

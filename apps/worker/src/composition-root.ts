@@ -9,6 +9,7 @@ import {
   type RetryBackoff,
 } from '@authsvc/adapter-kafka';
 import { KyselyAuditLog, KyselyOutboxQueue, KyselyUnitOfWork, openDatabase, type OpenDatabase } from '@authsvc/adapter-postgres';
+import { openDatabaseServer } from '@authsvc/postgres-embedded';
 import { purgeExpiredTokens, type Clock, type EventPublisher } from '@authsvc/domain';
 import { auditHandler, OutboxRelay, TokenCleanup, type DomainEventHandler } from '@authsvc/event-pipeline';
 import { createPipelineMetrics, startMetricsServer, type MetricsServer, type ReadinessChecks } from '@authsvc/observability';
@@ -67,13 +68,8 @@ export interface Worker {
 export async function startWorker(config: WorkerConfig, overrides: WorkerOverrides = {}): Promise<Worker> {
   const logger = overrides.logger ?? pino({ level: config.LOG_LEVEL, base: { service: 'authsvc-worker' } });
   // The worker may start before the API: opening the database applies the migrations it needs.
-  const database = await openDatabase({
-    databaseUrl: config.DATABASE_URL,
-    dataDir: config.DATA_DIR,
-    embeddedPort: config.EMBEDDED_PG_PORT,
-    poolSize: config.DB_POOL_SIZE,
-    applicationName: 'authsvc-worker',
-  });
+  const server = await openDatabaseServer({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, embeddedPort: config.EMBEDDED_PG_PORT });
+  const database = await openDatabase(server, { poolSize: config.DB_POOL_SIZE, applicationName: 'authsvc-worker' });
   const clock = overrides.clock ?? systemClock;
   const clientOptions = { logLevel: 'warn' as const, ...overrides.kafkaClientOptions, clientId: config.kafka.clientId };
   const roles = new Set(config.WORKER_ROLES);

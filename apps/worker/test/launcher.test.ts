@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startMockKafka, type MockKafka } from '@authsvc/adapter-kafka/testing';
-import { freePort } from '@authsvc/adapter-postgres/testing';
+import { freePort } from '@authsvc/testing-postgres';
 import { eventually, LAUNCH_TIMEOUT_MS, pnpmEnv, postmasterPid, processExists, startPnpm, stopPnpm, type PnpmProcess } from '@authsvc/api/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 

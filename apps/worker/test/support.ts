@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { createKafkaClient, EVENT_HEADERS, toKafkaMessage, type KafkaConsumerLike, type KafkaIncomingMessage } from '@authsvc/adapter-kafka';
 import { startMockKafka, testClientOptions, testConsumerConfig, uniqueName, type MockKafka } from '@authsvc/adapter-kafka/testing';
-import { createTestDatabase, type TestDatabase } from '@authsvc/adapter-postgres/testing';
+import { openDatabase, type OpenDatabase } from '@authsvc/adapter-postgres';
 import { createApiApp, loadConfig, type ApiApp } from '@authsvc/api';
 import { testApiEnv } from '@authsvc/api/testing';
 import { EVENT_VERSION, type EventOf } from '@authsvc/domain';
 import { ManualClock } from '@authsvc/testing';
+import { createTestDatabase, TEST_POOL } from '@authsvc/testing-postgres';
 import { startWorker, type Worker } from '../src/composition-root.js';
 import { loadWorkerConfig } from '../src/config.js';
 
@@ -111,7 +112,7 @@ export interface TestResponse {
 /** Everything one test file runs against: a broker, a database, the real API writing the outbox, and the clock they share. */
 export interface Harness {
   readonly kafka: MockKafka;
-  readonly database: TestDatabase;
+  readonly database: OpenDatabase;
   readonly clock: ManualClock;
   readonly topic: string;
   readonly dlqTopic: string;
@@ -127,7 +128,7 @@ export interface Harness {
 
 /** Starts the mock broker (or uses KAFKA_BROKERS), a fresh database, and the API in its Kafka mode. */
 export async function startHarness(): Promise<Harness> {
-  const [kafka, database] = await Promise.all([startMockKafka(), createTestDatabase()]);
+  const [kafka, database] = await Promise.all([startMockKafka(), createTestDatabase().then((created) => openDatabase(created, TEST_POOL))]);
   const clock = new ManualClock(new Date());
   const topic = uniqueName('auth.events');
   const dlqTopic = `${topic}.dlq`;
@@ -186,7 +187,7 @@ export async function startHarness(): Promise<Harness> {
       kafka.resume();
       await Promise.allSettled(workers.map((worker) => worker.stop()));
       await api.close();
-      await database.drop();
+      await database.close();
       await kafka.stop();
     },
   };

@@ -1,5 +1,5 @@
 import { uniqueName } from '@authsvc/adapter-kafka/testing';
-import { freePort } from '@authsvc/adapter-postgres/testing';
+import { freePort } from '@authsvc/testing-postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnWorker, type ChildWorker } from './child-worker.js';
 import { eventually, startHarness, type Harness } from './support.js';

@@ -3,7 +3,7 @@ export type { AuditLogTable, Database, OutboxPayload, OutboxTable, Timestamp, Th
 export { createKysely, type CreateKyselyOptions } from './create-kysely.js';
 export { classifyDatabaseError, type DatabaseErrorKind } from './database-error.js';
 export { withQueryDeadline } from './query-deadline.js';
-export { openDatabase, type DatabaseLocation, type OpenDatabase } from './open-database.js';
+export { openDatabase, type DatabaseServer, type OpenDatabase, type OpenDatabaseOptions } from './open-database.js';
 export { createMigrator, migrateToLatest, MigrationFailedError } from './migrate-to-latest.js';
 export { KyselyUserRepository } from './kysely-user-repository.js';
 export { KyselyTokenRepository } from './kysely-token-repository.js';
@@ -13,15 +13,3 @@ export { KyselyOutboxQueue, OUTBOX_RELAY_LOCK_KEY } from './kysely-outbox-queue.
 export { KyselyThrottleStore } from './kysely-throttle-store.js';
 export { bindPorts, KyselyUnitOfWork } from './kysely-unit-of-work.js';
 export { createPostgresAdapters, type PostgresAdapters } from './create-postgres-adapters.js';
-export { ensureDatabase, waitForPostgres, withDatabaseName } from './postgres-admin.js';
-export {
-  connectOrStartEmbedded,
-  DEFAULT_EMBEDDED_DATABASE,
-  DEFAULT_EMBEDDED_PORT,
-  EmbeddedPostgresRunningError,
-  EmbeddedPostgresSetupError,
-  startEmbeddedPostgres,
-  type EmbeddedPostgres,
-  type EmbeddedPostgresConnection,
-  type EmbeddedPostgresOptions,
-} from './embedded-postgres.js';

@@ -1,19 +1,19 @@
 import { sql } from 'kysely';
 import pg from 'pg';
+import { createTestDatabase, type TestDatabase } from '@authsvc/testing-postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKysely } from '../src/index.js';
 import { parseInt8 } from '../src/create-kysely.js';
-import { createTestDatabase, type TestDatabase } from '../src/testing/index.js';
 
 describe('createKysely', () => {
   let database: TestDatabase;
 
   beforeAll(async () => {
-    database = await createTestDatabase({ migrate: false });
+    database = await createTestDatabase();
   });
 
   afterAll(async () => {
-    await database?.drop();
+    await database?.stop();
   });
 
   it('parses bigint to a number on its own pool only', async () => {

@@ -1,11 +1,11 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifyDatabaseError, createKysely, withQueryDeadline } from '../src/index.js';
-import { createTestDatabase, type TestDatabase } from '../src/testing/index.js';
+import { emptyTestDatabase, type EmptyTestDatabase } from './test-database.js';
 
-let database: TestDatabase;
+let database: EmptyTestDatabase;
 beforeAll(async () => {
-  database = await createTestDatabase({ migrate: false });
+  database = await emptyTestDatabase();
 });
 afterAll(async () => {
   await database?.drop();

@@ -1,14 +1,15 @@
 import { describeOutboxQueueContract } from '@authsvc/testing';
+import { createTestDatabase, TEST_POOL } from '@authsvc/testing-postgres';
 import { afterAll, beforeAll } from 'vitest';
-import { createPostgresAdapters, KyselyOutboxQueue, readOutbox } from '../src/index.js';
-import { createTestDatabase, type TestDatabase, truncateTables } from '../src/testing/index.js';
+import { createPostgresAdapters, KyselyOutboxQueue, openDatabase, type OpenDatabase, readOutbox } from '../src/index.js';
+import { truncateTables } from './test-database.js';
 
-let database: TestDatabase;
+let database: OpenDatabase;
 beforeAll(async () => {
-  database = await createTestDatabase();
+  database = await openDatabase(await createTestDatabase(), TEST_POOL);
 });
 afterAll(async () => {
-  await database?.drop();
+  await database?.close();
 });
 
 describeOutboxQueueContract('KyselyOutboxQueue on PostgreSQL', async () => {

@@ -1,8 +1,9 @@
 import type { DomainEvent } from '@authsvc/domain';
 import { sql } from 'kysely';
+import { createTestDatabase, TEST_POOL } from '@authsvc/testing-postgres';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createPostgresAdapters, type PostgresAdapters, readOutbox } from '../src/index.js';
-import { createTestDatabase, type TestDatabase, truncateTables } from '../src/testing/index.js';
+import { createPostgresAdapters, openDatabase, type OpenDatabase, type PostgresAdapters, readOutbox } from '../src/index.js';
+import { truncateTables } from './test-database.js';
 
 const metadata = { ip: '203.0.113.9', userAgent: 'curl/8', requestId: 'req-1' };
 const occurredAt = new Date('2026-03-04T05:06:07.089Z');
@@ -19,16 +20,16 @@ const everyType: DomainEvent[] = [
 ];
 
 describe('KyselyOutbox on PostgreSQL', () => {
-  let database: TestDatabase;
+  let database: OpenDatabase;
   let adapters: PostgresAdapters;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
+    database = await openDatabase(await createTestDatabase(), TEST_POOL);
     adapters = createPostgresAdapters(database.db);
   });
 
   afterAll(async () => {
-    await database?.drop();
+    await database?.close();
   });
 
   beforeEach(async () => {

@@ -1,16 +1,16 @@
 import { describeThrottleStoreContract } from '@authsvc/testing';
+import { createTestDatabase, TEST_POOL } from '@authsvc/testing-postgres';
 import { afterAll, beforeAll } from 'vitest';
-import { KyselyThrottleStore } from '../src/index.js';
-import { createTestDatabase, type TestDatabase } from '../src/testing/index.js';
+import { KyselyThrottleStore, openDatabase, type OpenDatabase } from '../src/index.js';
 
-let database: TestDatabase;
+let database: OpenDatabase;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
+  database = await openDatabase(await createTestDatabase(), TEST_POOL);
 });
 
 afterAll(async () => {
-  await database?.drop();
+  await database?.close();
 });
 
 describeThrottleStoreContract('kysely on postgresql', async () => {

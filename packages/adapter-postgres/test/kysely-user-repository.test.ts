@@ -1,7 +1,8 @@
 import type { NewUser } from '@authsvc/domain';
+import { createTestDatabase, TEST_POOL } from '@authsvc/testing-postgres';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createPostgresAdapters, type PostgresAdapters, readOutbox } from '../src/index.js';
-import { createTestDatabase, type TestDatabase, truncateTables } from '../src/testing/index.js';
+import { createPostgresAdapters, openDatabase, type OpenDatabase, type PostgresAdapters, readOutbox } from '../src/index.js';
+import { truncateTables } from './test-database.js';
 
 const newUser = (email: string): NewUser => ({
   firstName: 'Ada',
@@ -17,17 +18,17 @@ const spellings = Array.from({ length: 10 }, (_, i) =>
 );
 
 describe('KyselyUserRepository on PostgreSQL', () => {
-  let database: TestDatabase;
+  let database: OpenDatabase;
   let adapters: PostgresAdapters;
 
   beforeAll(async () => {
     // A pool as large as the race, so the ten inserts really run at once.
-    database = await createTestDatabase({ poolSize: 12 });
+    database = await openDatabase(await createTestDatabase(), { ...TEST_POOL, poolSize: 12 });
     adapters = createPostgresAdapters(database.db);
   });
 
   afterAll(async () => {
-    await database?.drop();
+    await database?.close();
   });
 
   beforeEach(async () => {

@@ -1,15 +1,15 @@
 import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKysely, createMigrator, migrateToLatest, MigrationFailedError } from '../src/index.js';
-import { createTestDatabase, type TestDatabase } from '../src/testing/index.js';
+import { emptyTestDatabase, type EmptyTestDatabase } from './test-database.js';
 
 const ALL = ['0001_create_users', '0002_create_tokens', '0003_create_outbox', '0004_create_audit_log', '0005_create_throttles', '0006_normalize_emails'];
 
 describe('migrateToLatest', () => {
-  let database: TestDatabase;
+  let database: EmptyTestDatabase;
 
   beforeAll(async () => {
-    database = await createTestDatabase({ migrate: false });
+    database = await emptyTestDatabase();
   });
 
   afterAll(async () => {
@@ -90,7 +90,7 @@ describe('migrateToLatest', () => {
   });
 
   it('backfills the normalised email of existing accounts and audit rows, keeping the email as typed', async () => {
-    const fresh = await createTestDatabase({ migrate: false });
+    const fresh = await emptyTestDatabase();
     try {
       await createMigrator(fresh.db).migrateTo('0005_create_throttles');
       const typed = [' Ada@Example.COM', 'zoe\u0308@example.com'];
@@ -115,7 +115,7 @@ describe('migrateToLatest', () => {
   });
 
   it('refuses to merge two accounts that become one address, naming them, and changes nothing', async () => {
-    const fresh = await createTestDatabase({ migrate: false });
+    const fresh = await emptyTestDatabase();
     try {
       await createMigrator(fresh.db).migrateTo('0005_create_throttles');
       const db = fresh.db as unknown as Kysely<any>;

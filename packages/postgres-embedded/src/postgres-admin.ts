@@ -1,7 +1,7 @@
 import pg from 'pg';
 
 /** The slice of a pg client the administrative helpers use. */
-interface AdminClient {
+export interface AdminClient {
   query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
   escapeIdentifier(name: string): string;
   escapeLiteral(value: string): string;

@@ -1,4 +1,4 @@
-import type { RegisterUserCommand, RequestContext } from '@authsvc/domain';
+import type { RegisterUserCommand, RequestContext } from '../src/index.js';
 
 /** A request context as a browser call would have it. */
 export const aContext = (overrides: Partial<RequestContext> = {}): RequestContext => ({

@@ -1,4 +1,4 @@
-import { userAttributeSimilarityPolicy, type PasswordCandidate } from '@authsvc/domain';
+import { userAttributeSimilarityPolicy, type PasswordCandidate } from '../src/index.js';
 import { describe, expect, it } from 'vitest';
 
 /** Django's own test user, less the username this service does not have. */

@@ -10,12 +10,13 @@ import {
   type EmbeddedPostgres,
   EmbeddedPostgresRunningError,
   EmbeddedPostgresSetupError,
-  openDatabase,
+  freePort,
+  loginOutcome,
+  openDatabaseServer,
   startEmbeddedPostgres,
 } from '../src/index.js';
 import { EMBEDDED_CREDENTIALS_FILE } from '../src/embedded-credentials.js';
 import { parsePostmasterPid } from '../src/postmaster-pid.js';
-import { freePort, loginOutcome } from '../src/testing/index.js';
 
 async function query<R>(url: string, text: string): Promise<R[]> {
   const client = new pg.Client({ connectionString: url });
@@ -192,11 +193,11 @@ describe('embedded PostgreSQL', () => {
       expect(await loginOutcome(server.url)).toBe('ok');
 
       // What the worker and the CLI do: open the database of the same DATA_DIR while it runs.
-      const guest = await openDatabase({ dataDir, poolSize: 1, applicationName: 'authsvc-test' });
+      const guest = await openDatabaseServer({ dataDir });
       try {
         expect(guest.url).toBe(server.url);
       } finally {
-        await guest.close();
+        await guest.stop();
       }
     } finally {
       await server.stop();
@@ -212,14 +213,14 @@ describe('embedded PostgreSQL', () => {
     }
     await unlink(path.join(dataDir, EMBEDDED_CREDENTIALS_FILE));
 
-    // The worker or CLI may be the first to start it: openDatabase is what each of them calls.
-    const reopened = await openDatabase({ dataDir, embeddedPort: port, poolSize: 1, applicationName: 'authsvc-test' });
+    // The worker or CLI may be the first to start it: openDatabaseServer is what each of them calls.
+    const reopened = await openDatabaseServer({ dataDir, embeddedPort: port });
     try {
       expect(new URL(reopened.url).password).not.toBe('postgres');
       expect(await loginOutcome(`postgres://postgres:postgres@127.0.0.1:${port}/postgres`)).toBe('28P01');
       expect(await query(reopened.url, 'select note from kept')).toEqual([{ note: 'still here' }]);
     } finally {
-      await reopened.close();
+      await reopened.stop();
     }
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { combinePasswordPolicies, userAttributeSimilarityPolicy } from '@authsvc/domain';
-import { inMemoryAuth, ListedPasswordPolicy } from '../../src/index.js';
+import { combinePasswordPolicies, userAttributeSimilarityPolicy } from '../src/index.js';
+import { inMemoryAuth, ListedPasswordPolicy } from '@authsvc/testing';
 import { aContext, aRegistration } from './mothers.js';
 
 describe('registerUser', () => {

@@ -2,9 +2,7 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { type EmbeddedPostgres, startEmbeddedPostgres } from '../embedded-postgres.js';
-import { waitForPostgres } from '../postgres-admin.js';
-import { freePort } from '../free-port.js';
+import { type EmbeddedPostgres, freePort, startEmbeddedPostgres, waitForPostgres } from '@authsvc/postgres-embedded';
 import { SERVER_URL_KEY } from './provided-context.js';
 
 /**

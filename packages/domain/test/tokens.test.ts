@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inMemoryAuth } from '../../src/index.js';
+import { inMemoryAuth } from '@authsvc/testing';
 import { aContext, aRegistration } from './mothers.js';
 
 async function loggedIn(settings: Parameters<typeof inMemoryAuth>[0] = {}) {

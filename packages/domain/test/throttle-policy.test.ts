@@ -1,6 +1,6 @@
-import { attemptRule, createThrottlePolicy, lockoutSeconds, type ThrottleSettings } from '@authsvc/domain';
+import { attemptRule, createThrottlePolicy, lockoutSeconds, type ThrottleSettings } from '../src/index.js';
 import { describe, expect, it } from 'vitest';
-import { InMemoryThrottleStore, ManualClock } from '../../src/index.js';
+import { InMemoryThrottleStore, ManualClock } from '@authsvc/testing';
 
 const lockout = { failuresBeforeLockout: 3, baseSeconds: 2, maxSeconds: 60, failureWindowSeconds: 3600 };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inMemoryAuth, noThrottles } from '../../src/index.js';
+import { inMemoryAuth, noThrottles } from '@authsvc/testing';
 import { aContext, aRegistration } from './mothers.js';
 
 async function withUser(settings: Parameters<typeof inMemoryAuth>[0] = {}) {
