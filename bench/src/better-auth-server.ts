@@ -40,7 +40,8 @@ await runClustered(
     await runMigrations();
   },
   async () => {
-    const server = createServer(toNodeHandler(createAuth()));
+    const handle = toNodeHandler(createAuth());
+    const server = createServer((request, response) => void handle(request, response));
     server.listen(port, '127.0.0.1');
     process.on('SIGTERM', () => server.close(() => process.exit(0)));
   },

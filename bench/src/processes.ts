@@ -48,7 +48,9 @@ export function spawnNode(name: string, args: string[], env: Record<string, stri
           // Its group (our pid as group id, from `detached`) holds any workers it left behind.
           try {
             process.kill(-pid, 'SIGKILL');
-          } catch {}
+          } catch {
+            // The group is gone already.
+          }
         }
       })()),
   };
@@ -62,7 +64,9 @@ export async function waitForHttp(url: string, spawned: Spawned, timeoutMs = 60_
     try {
       const response = await fetch(url);
       if (response.ok) return;
-    } catch {}
+    } catch {
+      // Not listening yet.
+    }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   throw new Error(`${spawned.name} did not become ready at ${url}; its log (${spawned.logFile}):\n${tail(spawned.logFile)}`);
@@ -83,7 +87,9 @@ export function processTree(pid: number): number[] {
     try {
       const children = readFileSync(`/proc/${all[i]}/task/${all[i]}/children`, 'utf8').trim();
       if (children) all.push(...children.split(/\s+/).map(Number));
-    } catch {}
+    } catch {
+      // The process ended while being read.
+    }
   }
   return all;
 }
@@ -95,7 +101,9 @@ export function treeRss(pid: number): number {
     try {
       const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${p}/status`, 'utf8'));
       if (match) total += Number(match[1]) * 1024;
-    } catch {}
+    } catch {
+      // The process ended while being read.
+    }
   }
   return total;
 }

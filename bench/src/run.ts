@@ -34,7 +34,7 @@ const { values: flags } = parseArgs({
     only: { type: 'string' },
   },
 });
-const quick = flags.quick!;
+const quick = flags.quick;
 const durationS = Number(flags.duration ?? (quick ? 2 : 8));
 const reps = Number(flags.reps ?? (quick ? 1 : 3));
 const cores = os.availableParallelism();
@@ -88,7 +88,9 @@ async function probeDelays(server: Spawned, dir: string): Promise<{ p50: number;
   for (const pid of pids) {
     try {
       process.kill(pid, 'SIGUSR2');
-    } catch {}
+    } catch {
+      // The process is gone: nothing left to profile.
+    }
   }
   await new Promise((resolve) => setTimeout(resolve, 300));
   const reports = readdirSync(dir)

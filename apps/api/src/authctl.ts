@@ -17,8 +17,8 @@ Output goes to stdout; errors, and "no recorded events", to stderr.`;
 
 /** Where the CLI writes: its output (stdout), and errors and notes (stderr), so a pipe gets only the output. */
 export interface AuthctlOutput {
-  out(line: string): void;
-  err(line: string): void;
+  readonly out: (line: string) => void;
+  readonly err: (line: string) => void;
 }
 
 /** One audit line: when, what, who and from where, then the payload (which never holds a secret). */

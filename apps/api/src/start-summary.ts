@@ -7,7 +7,7 @@ export function startSummary(config: ApiConfig, app: ApiApp): { database: string
   return {
     database: describeDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR }, app.database.url),
     events: config.KAFKA_BROKERS
-      ? `Kafka mode: the outbox is left to the worker, which publishes it to ${config.KAFKA_BROKERS}`
+      ? `Kafka mode: the outbox is left to the worker, which publishes it to ${config.KAFKA_BROKERS.join(',')}`
       : 'embedded: in-process relay to the audit log and token cleanup (no KAFKA_BROKERS)',
   };
 }

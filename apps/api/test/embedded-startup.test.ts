@@ -28,7 +28,7 @@ async function runUntilExit(env: Record<string, string>, options: { cwd: string;
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
   });
   let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const timer = setTimeout(() => child.kill('SIGKILL'), 45_000);
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   clearTimeout(timer);

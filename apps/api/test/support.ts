@@ -39,7 +39,7 @@ export async function startTestApi(env: Record<string, string> = {}): Promise<Te
     }
     const response = await fetch(`${address}${path}`, { method, headers, body, redirect: 'manual' });
     const text = await response.text();
-    let parsed: unknown = null;
+    let parsed: unknown;
     try {
       parsed = text ? JSON.parse(text) : null;
     } catch {

@@ -39,11 +39,11 @@ export function spawnWorker(env: Readonly<Record<string, string>>): ChildWorker 
   let output = '';
   let stdout = '';
   let ended: Exit | null = null;
-  child.stdout!.on('data', (chunk: Buffer) => {
+  child.stdout.on('data', (chunk: Buffer) => {
     output += chunk.toString();
     stdout += chunk.toString();
   });
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<Exit>((resolve) =>
     child.once('exit', (code, signal) => {
       rmSync(cwd, { recursive: true, force: true });

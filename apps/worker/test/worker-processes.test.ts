@@ -168,7 +168,7 @@ describe('workers side by side', () => {
     const groups = Object.values(pick(h.workerEnv(), 'AUDIT_GROUP_ID', 'CLEANUP_GROUP_ID'));
     const all = new Map(groups.map((group) => [group, [...(holding(a).get(group) ?? []), ...(holding(b).get(group) ?? [])].sort()]));
     const stopLogins = steadyLogins();
-    let takeoverMs = 0;
+    let takeoverMs: number;
     try {
       const killedAt = Date.now();
       await b.kill();

@@ -64,7 +64,7 @@ export class KyselyThrottleStore implements ThrottleStore {
             blocked_until: blockAfter(attempts),
             expires_at: sql<Date>`greatest(${newWindowEnd}, ${blockAfter(attempts)})`,
           })
-          .where(({ eb, or }) => or([eb('throttles.blocked_until', 'is', null), eb('throttles.blocked_until', '<=', now)])),
+          .where((eb) => eb.or([eb('throttles.blocked_until', 'is', null), eb('throttles.blocked_until', '<=', now)])),
       )
       .returning('hits')
       .executeTakeFirst();
@@ -89,11 +89,12 @@ export class KyselyThrottleStore implements ThrottleStore {
   async purgeExpired(now: Date, limit: number): Promise<number> {
     const result = await this.db
       .deleteFrom('throttles')
-      .where(({ eb, refTuple, selectFrom }) =>
+      .where((eb) =>
         eb(
-          refTuple('scope', 'key'),
+          eb.refTuple('scope', 'key'),
           'in',
-          selectFrom('throttles')
+          eb
+            .selectFrom('throttles')
             .select(['scope', 'key'])
             .where('expires_at', '<=', now)
             .orderBy('expires_at')

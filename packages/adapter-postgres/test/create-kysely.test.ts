@@ -28,7 +28,7 @@ describe('createKysely', () => {
     const client = new pg.Client({ connectionString: database.url });
     await client.connect();
     try {
-      expect((await client.query('select 5::int8 as n')).rows[0].n).toBe('5');
+      expect((await client.query<{ n: string }>('select 5::int8 as n')).rows[0]?.n).toBe('5');
     } finally {
       await client.end();
     }

@@ -34,8 +34,9 @@ const t = initTRPC.context<TrpcContext>().create({
 /** Rejects with the deadline's reason once it passes. */
 const passing = (deadline: AbortSignal): Promise<never> =>
   new Promise((_, reject) => {
-    if (deadline.aborted) reject(deadline.reason);
-    deadline.addEventListener('abort', () => reject(deadline.reason), { once: true });
+    // The deadline's signals abort with a TimeoutError, so the reason is an Error.
+    if (deadline.aborted) reject(deadline.reason as Error);
+    deadline.addEventListener('abort', () => reject(deadline.reason as Error), { once: true });
   });
 
 /** The tRPC error for a fault, read through the same table as REST's: 400, 503 or a bare 500. */

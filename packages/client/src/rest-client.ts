@@ -83,11 +83,12 @@ type Attempt =
 
 const sleep = (ms: number, signal: AbortSignal | undefined) =>
   new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
+    // An abort's reason is an Error (AbortError, or TimeoutError from AbortSignal.timeout).
+    if (signal?.aborted) return reject(signal.reason as Error);
     const timer = setTimeout(resolve, ms);
     signal?.addEventListener('abort', () => {
       clearTimeout(timer);
-      reject(signal.reason);
+      reject(signal.reason as Error);
     }, { once: true });
   });
 

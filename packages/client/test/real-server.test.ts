@@ -32,9 +32,9 @@ describe('against the real API', () => {
   });
 
   it('calls the same use cases through the typed tRPC client', async () => {
-    let token: string | undefined;
-    const trpc = createTrpcClient({ baseUrl: api.baseUrl, token: () => token });
-    token = (await trpc.auth.login.mutate({ email: jane.email, password: jane.password1 })).key;
+    const session: { token?: string } = {};
+    const trpc = createTrpcClient({ baseUrl: api.baseUrl, token: () => session.token });
+    session.token = (await trpc.auth.login.mutate({ email: jane.email, password: jane.password1 })).key;
     const me = await trpc.auth.me.query();
     expect(me).toEqual({ id: expect.any(Number), first_name: 'Jane', last_name: 'Roe', email: jane.email });
     const failure = await trpc.auth.register.mutate({ ...jane, password1: 'short', password2: 'short' }).catch((error: unknown) => error);

@@ -83,7 +83,7 @@ type MutuallyAssignable<A, B> = [A] extends [B] ? ([B] extends [A] ? true : fals
 type Holds<T extends true> = T;
 // A change to the schemas or the domain that the other lacks fails the build instead of needing a cast.
 /** Compile-time proof that the schemas and the domain describe the same events, both ways. */
-export type EnvelopeMatchesDomain = Holds<MutuallyAssignable<AuthEvent, DomainEvent> & MutuallyAssignable<AuthEventType, EventType>>;
+export type EnvelopeMatchesDomain = [Holds<MutuallyAssignable<AuthEvent, DomainEvent>>, Holds<MutuallyAssignable<AuthEventType, EventType>>];
 
 /** One schema violation, flattened so it can travel in a log line or a Kafka header. */
 export interface EventIssue {

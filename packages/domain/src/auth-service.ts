@@ -7,7 +7,7 @@ import { logoutUser } from './use-cases/logout-user.js';
 import { purgeExpiredTokens } from './use-cases/purge-expired-tokens.js';
 import { registerUser } from './use-cases/register-user.js';
 import { setUserActive } from './use-cases/set-user-active.js';
-import { createThrottlePolicy } from './throttle-policy.js';
+import { createThrottlePolicy, type ThrottledAction } from './throttle-policy.js';
 
 /** Every use case bound to one set of dependencies: what the transports call. */
 export function createAuthService(deps: AuthDependencies) {
@@ -16,13 +16,13 @@ export function createAuthService(deps: AuthDependencies) {
     register: registerUser(deps),
     login: loginUser(deps, throttle),
     /** Counts a request of an action limited per client address (registration); null when within the rate. */
-    admitClient: throttle.admitClient,
+    admitClient: (action: ThrottledAction, client: string | null) => throttle.admitClient(action, client),
     authenticate: authenticateToken(deps),
     logout: logoutUser(deps),
     setUserActive: setUserActive(deps),
     purgeExpiredTokens: purgeExpiredTokens(deps),
     /** Deletes up to `limit` throttle counters that no longer matter; returns how many. */
-    purgeExpiredThrottles: throttle.purgeExpired,
+    purgeExpiredThrottles: (limit: number) => throttle.purgeExpired(limit),
     /** True when an account already uses this email (ignoring case); lets validation report it beside other field errors. */
     isEmailTaken: async (email: string): Promise<boolean> => (await deps.users.findByEmail(email)) !== null,
     /** Screens a password as registration would; lets validation report its problems beside other field errors. */

@@ -1,4 +1,4 @@
-import type { DomainEvent, EventPublisher } from '@authsvc/domain';
+import type { DomainEvent } from '@authsvc/domain';
 import { inMemoryAuth, InMemoryAuditLog, InMemoryEventPublisher, InMemoryOutboxQueue } from '@authsvc/testing';
 import { describe, expect, it } from 'vitest';
 import { auditHandler, InProcessEventDispatcher, OutboxRelay, startEmbeddedEvents, TokenCleanup, type InProcessDeadLetter } from '../src/index.js';

@@ -137,7 +137,7 @@ function runProgram(program: string, args: readonly string[], account: ServerAcc
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   // Line by line: a message split across two chunks must reach the tail as one line.
-  for (const stream of [child.stdout!, child.stderr!]) createInterface({ input: stream, crlfDelay: Infinity }).on('line', onOutput);
+  for (const stream of [child.stdout, child.stderr]) createInterface({ input: stream, crlfDelay: Infinity }).on('line', onOutput);
   return child;
 }
 
@@ -204,7 +204,7 @@ async function waitUntilReady(clusterDir: string, server: ChildProcess, exited: 
     (error: Error) => error,
   );
   const what = unrunnable ? `could not be run (${unrunnable.message})` : gone ? 'exited' : `was not ready within ${timeoutMs} ms`;
-  throw new Error(`PostgreSQL ${what} in ${clusterDir}:\n${tail}`);
+  throw new Error(`PostgreSQL ${what} in ${clusterDir}:\n${tail.toString()}`);
 }
 
 /** Starts `postgres` on `port` and waits until it accepts connections; the returned stop is a fast shutdown. */

@@ -69,8 +69,8 @@ export function startPnpm(args: readonly string[], env: Record<string, string>):
   let stderr = '';
   let exited: PnpmProcess['exited'] = null;
   const seen = new Set<number>();
-  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   child.once('exit', (code, signal) => (exited = { code, signal }));
   const leftovers = () => [...seen].filter(processExists);
   return {
