@@ -43,10 +43,14 @@ export function launch(name, args) {
   }
 
   process.stderr.write(`building ${target.what} (first run takes ~40 s)...\n`);
-  const build = spawn(join(ROOT, 'node_modules', '.bin', 'turbo'), ['run', 'build', `--filter=${target.filter}`, '--output-logs=errors-only'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const build = spawn(
+    join(ROOT, 'node_modules', '.bin', 'turbo'),
+    ['run', 'build', `--filter=${target.filter}`, '--output-logs=errors-only'],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   current = build;
   /** @type {Buffer[]} */
   const chatter = [];

@@ -26,6 +26,13 @@ await runClustered(
     });
     server.get('/healthz', async () => ({ status: 'ok' }));
     await server.listen({ host: '127.0.0.1', port });
-    process.on('SIGTERM', () => void server.close().then(() => pool.end()).then(() => process.exit(0)));
+    process.on(
+      'SIGTERM',
+      () =>
+        void server
+          .close()
+          .then(() => pool.end())
+          .then(() => process.exit(0)),
+    );
   },
 );

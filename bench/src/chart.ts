@@ -10,14 +10,41 @@ const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;
 export function renderChart(results: { when: string; machine: { cores: number; cpu: string }; summary: Summary }): string {
   const s = results.summary;
   const e = s.events;
-  const groups: Array<{ label: string; unit: string; ceiling: string; target?: number; ours: [number, number]; peer?: [number, number] }> = [
-    { label: 'GET /api/users/me/', unit: 'req/s', ceiling: `bare Fastify + pg ${s.read.ceiling.rps.toFixed(0)}`, target: s.read.target, ours: [s.read.ratioToCeiling, s.read.authsvc.rps], peer: [s.read.betterAuthRatioToCeiling, s.read.betterAuth.rps] },
-    { label: 'Login', unit: 'req/s', ceiling: `scrypt ${s.login.scryptCeiling.toFixed(1)} hashes/s`, target: s.login.target, ours: [s.login.ratioToCeiling, s.login.authsvc.rps], peer: [s.login.betterAuthRatioToCeiling, s.login.betterAuth.rps] },
-    { label: 'Registration', unit: 'req/s', ceiling: `scrypt ${s.register.scryptCeiling.toFixed(1)} hashes/s`, target: s.register.target, ours: [s.register.ratioToCeiling, s.register.authsvc.rps], peer: [s.register.betterAuthRatioToCeiling, s.register.betterAuth.rps] },
-  ];
+  const groups: Array<{ label: string; unit: string; ceiling: string; target?: number; ours: [number, number]; peer?: [number, number] }> =
+    [
+      {
+        label: 'GET /api/users/me/',
+        unit: 'req/s',
+        ceiling: `bare Fastify + pg ${s.read.ceiling.rps.toFixed(0)}`,
+        target: s.read.target,
+        ours: [s.read.ratioToCeiling, s.read.authsvc.rps],
+        peer: [s.read.betterAuthRatioToCeiling, s.read.betterAuth.rps],
+      },
+      {
+        label: 'Login',
+        unit: 'req/s',
+        ceiling: `scrypt ${s.login.scryptCeiling.toFixed(1)} hashes/s`,
+        target: s.login.target,
+        ours: [s.login.ratioToCeiling, s.login.authsvc.rps],
+        peer: [s.login.betterAuthRatioToCeiling, s.login.betterAuth.rps],
+      },
+      {
+        label: 'Registration',
+        unit: 'req/s',
+        ceiling: `scrypt ${s.register.scryptCeiling.toFixed(1)} hashes/s`,
+        target: s.register.target,
+        ours: [s.register.ratioToCeiling, s.register.authsvc.rps],
+        peer: [s.register.betterAuthRatioToCeiling, s.register.betterAuth.rps],
+      },
+    ];
   // The relay has no peer in better-auth (it has no outbox) and no target: one bar, no line.
   if (e.settings) {
-    groups.push({ label: 'Outbox to Kafka relay', unit: 'events/s', ceiling: `kafkajs producer ${e.producerCeilingEventsPerSecond.toFixed(0)} events/s`, ours: [e.ratioToCeiling, e.relayEventsPerSecond] });
+    groups.push({
+      label: 'Outbox to Kafka relay',
+      unit: 'events/s',
+      ceiling: `kafkajs producer ${e.producerCeilingEventsPerSecond.toFixed(0)} events/s`,
+      ours: [e.ratioToCeiling, e.relayEventsPerSecond],
+    });
   }
   const width = 760;
   const left = 170;

@@ -191,8 +191,10 @@ export async function startEventsStack(options: StartEventsOptions): Promise<Eve
         let first: { at: number; left: number } | undefined;
         let left = total;
         while (left > 0) {
-          if (performance.now() - spawnedAt > DRAIN_TIMEOUT_MS) throw new Error(`relay left ${left} of ${total} events after ${DRAIN_TIMEOUT_MS} ms; see ${relayWorker.logFile}`);
-          if (relayWorker.child.exitCode !== null) throw new Error(`relay worker exited (${relayWorker.child.exitCode}); see ${relayWorker.logFile}`);
+          if (performance.now() - spawnedAt > DRAIN_TIMEOUT_MS)
+            throw new Error(`relay left ${left} of ${total} events after ${DRAIN_TIMEOUT_MS} ms; see ${relayWorker.logFile}`);
+          if (relayWorker.child.exitCode !== null)
+            throw new Error(`relay worker exited (${relayWorker.child.exitCode}); see ${relayWorker.logFile}`);
           await sleep(10);
           left = await count('select count(*)::int as n from outbox');
           // The clock starts at the first batch gone: process start, database and broker
@@ -202,11 +204,14 @@ export async function startEventsStack(options: StartEventsOptions): Promise<Eve
         const end = performance.now();
         const seconds = (end - first!.at) / 1000;
         const relay = { events: first!.left, eventsPerSecond: first!.left / seconds, seconds, wallSeconds: (end - spawnedAt) / 1000 };
-        log(`  relay: ${total} events, ${relay.eventsPerSecond.toFixed(0)} events/s after the first batch (${relay.wallSeconds.toFixed(2)} s from process start)`);
+        log(
+          `  relay: ${total} events, ${relay.eventsPerSecond.toFixed(0)} events/s after the first batch (${relay.wallSeconds.toFixed(2)} s from process start)`,
+        );
 
         const catchUpFrom = performance.now();
         while ((await loggedIn()) < expectedAudit) {
-          if (performance.now() - catchUpFrom > AUDIT_TIMEOUT_MS) throw new Error(`audit consumer did not record the pre-filled events within ${AUDIT_TIMEOUT_MS} ms`);
+          if (performance.now() - catchUpFrom > AUDIT_TIMEOUT_MS)
+            throw new Error(`audit consumer did not record the pre-filled events within ${AUDIT_TIMEOUT_MS} ms`);
           await sleep(20);
         }
         const auditCatchUpSeconds = (performance.now() - catchUpFrom) / 1000;

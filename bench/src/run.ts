@@ -94,7 +94,10 @@ async function probeDelays(server: Spawned, dir: string): Promise<{ p50: number;
   }
   await new Promise((resolve) => setTimeout(resolve, 300));
   const reports = readdirSync(dir)
-    .map((f) => JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as { pid: number; samples?: number; p50: number; p99: number; max: number })
+    .map(
+      (f) =>
+        JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as { pid: number; samples?: number; p50: number; p99: number; max: number },
+    )
     .filter((r) => pids.includes(r.pid) && (r.samples ?? 0) > 0);
   // The worst process speaks for the service: a request landing there waits that long.
   return {
@@ -237,7 +240,17 @@ async function main(): Promise<void> {
     load({ ...meSpecs.betterAuth, durationS: warm }),
   ]);
 
-  const m: Measurements = { me: {}, login: {}, register: {}, scrypt: [], storm: [], events: [], meCeilingFor: {}, loginCeilingFor: {}, registerCeilingFor: {} };
+  const m: Measurements = {
+    me: {},
+    login: {},
+    register: {},
+    scrypt: [],
+    storm: [],
+    events: [],
+    meCeilingFor: {},
+    loginCeilingFor: {},
+    registerCeilingFor: {},
+  };
   const push = <T>(table: Record<string, T[]>, key: string, ...values: T[]) => (table[key] ??= []).push(...values);
   const scryptCeiling = () =>
     runNodeJson<{ hashesPerSecond: number }>(path.join(here, 'scrypt-ceiling.js'), undefined, {
@@ -329,7 +342,15 @@ async function main(): Promise<void> {
       postgres: pgVersion,
       loadGenerator: 'autocannon (separate process, loopback)',
     },
-    settings: { durationS, reps, workers, scryptLogN, users, logLevel: process.env.BENCH_LOG_LEVEL ?? 'warn', events: events?.settings ?? null },
+    settings: {
+      durationS,
+      reps,
+      workers,
+      scryptLogN,
+      users,
+      logLevel: process.env.BENCH_LOG_LEVEL ?? 'warn',
+      events: events?.settings ?? null,
+    },
     summary,
     raw: m,
   };

@@ -8,7 +8,9 @@
  */
 import { loadWorkerConfig, startWorker } from '@authsvc/worker';
 
-const worker = await startWorker(loadWorkerConfig(), { consumerConfig: { maxWaitTimeInMs: Number(process.env.BENCH_CONSUMER_MAX_WAIT_MS ?? 100) } });
+const worker = await startWorker(loadWorkerConfig(), {
+  consumerConfig: { maxWaitTimeInMs: Number(process.env.BENCH_CONSUMER_MAX_WAIT_MS ?? 100) },
+});
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {
     void worker.stop().finally(() => process.exit(0));

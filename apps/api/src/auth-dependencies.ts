@@ -1,9 +1,5 @@
 import { CryptoTokenSecrets, randomIds, ScryptPasswordHasher, systemClock } from '@authsvc/adapter-crypto';
-import {
-  PwnedPasswordsPolicy,
-  ZxcvbnCommonPasswordPolicy,
-  type PwnedPasswordsUnavailableError,
-} from '@authsvc/adapter-password-screening';
+import { PwnedPasswordsPolicy, ZxcvbnCommonPasswordPolicy, type PwnedPasswordsUnavailableError } from '@authsvc/adapter-password-screening';
 import { createPostgresAdapters, KyselyThrottleStore, type OpenDatabase } from '@authsvc/adapter-postgres';
 import {
   combinePasswordPolicies,
@@ -44,7 +40,11 @@ async function passwordPolicy(
 }
 
 /** The use cases' ports and settings on the real adapters: one wiring for the API and the CLI, so both run the same use cases. */
-export async function authDependencies(config: ApiConfig, database: OpenDatabase, options: AuthDependencyOptions = {}): Promise<AuthDependencies> {
+export async function authDependencies(
+  config: ApiConfig,
+  database: OpenDatabase,
+  options: AuthDependencyOptions = {},
+): Promise<AuthDependencies> {
   const persistence = createPostgresAdapters(database.db);
   return {
     users: persistence.users,

@@ -47,7 +47,10 @@ export async function runClusterPrimary(config: ApiConfig): Promise<void> {
   });
 
   // The primary has no logger of its own; its few lines go to stderr beside the workers' logs.
-  const log = { info: (message: string) => console.error(message), error: ({ err }: { err: unknown }, message: string) => console.error(message, err) };
+  const log = {
+    info: (message: string) => console.error(message),
+    error: ({ err }: { err: unknown }, message: string) => console.error(message, err),
+  };
   stopOnSignals({
     announce: 'draining the workers',
     stop: stopWorkers,

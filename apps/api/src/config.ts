@@ -1,14 +1,5 @@
 import type { LockoutSettings, ThrottleSettings } from '@authsvc/domain';
-import {
-  commaList,
-  databaseVariables,
-  httpUrl,
-  integer,
-  kafkaVariables,
-  parseEnvironment,
-  processVariables,
-  rate,
-} from '@authsvc/runtime';
+import { commaList, databaseVariables, httpUrl, integer, kafkaVariables, parseEnvironment, processVariables, rate } from '@authsvc/runtime';
 import { z } from 'zod';
 import type { SocketLimits } from './http/server.js';
 
@@ -83,7 +74,10 @@ export function trustProxySetting(value: string): boolean | string[] | ((address
     const hops = Number(value);
     return (_address, hop) => hop < hops;
   }
-  return value.split(',').map((part) => part.trim()).filter((part) => part.length > 0);
+  return value
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part.length > 0);
 }
 
 /**
@@ -121,5 +115,8 @@ export function socketLimits(config: ApiConfig): SocketLimits {
 
 /** The origins CORS_ORIGINS allows (comma-separated); empty, the default, leaves CORS off. */
 export function corsOrigins(config: ApiConfig): string[] {
-  return (config.CORS_ORIGINS ?? '').split(',').map((origin) => origin.trim()).filter((origin) => origin.length > 0);
+  return (config.CORS_ORIGINS ?? '')
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter((origin) => origin.length > 0);
 }

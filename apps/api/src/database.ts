@@ -8,7 +8,11 @@ import type { ApiConfig } from './config.js';
  * DATA_DIR. A short connect timeout turns an unreachable database into a quick 503, not a hung request.
  */
 export async function openApiDatabase(config: ApiConfig, applicationName: string): Promise<OpenDatabase> {
-  const server = await openDatabaseServer({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, embeddedPort: config.EMBEDDED_PG_PORT });
+  const server = await openDatabaseServer({
+    databaseUrl: config.DATABASE_URL,
+    dataDir: config.DATA_DIR,
+    embeddedPort: config.EMBEDDED_PG_PORT,
+  });
   return openDatabase(server, { poolSize: config.DB_POOL_SIZE, applicationName, connectionTimeoutMillis: 2_000 });
 }
 

@@ -10,9 +10,11 @@ import { raiseEventLoopPriority } from './thread-pool-priority.js';
 function listenError(error: unknown, config: ApiConfig): unknown {
   const code = (error as NodeJS.ErrnoException).code;
   const where = `${config.HOST}:${config.PORT}`;
-  if (code === 'EADDRINUSE') return new ConfigError(`PORT: ${where} is taken by another program; set PORT to a free port`, { cause: error });
+  if (code === 'EADDRINUSE')
+    return new ConfigError(`PORT: ${where} is taken by another program; set PORT to a free port`, { cause: error });
   if (code === 'EACCES') return new ConfigError(`PORT: this user may not listen on ${where}; set PORT to 1024 or above`, { cause: error });
-  if (code === 'EADDRNOTAVAIL') return new ConfigError(`HOST: ${config.HOST} is no address of this machine; set HOST to one (127.0.0.1, 0.0.0.0)`, { cause: error });
+  if (code === 'EADDRNOTAVAIL')
+    return new ConfigError(`HOST: ${config.HOST} is no address of this machine; set HOST to one (127.0.0.1, 0.0.0.0)`, { cause: error });
   return error;
 }
 

@@ -32,7 +32,16 @@ const nastyString = fc.oneof(
   fc.string(),
   fc.string({ unit: 'grapheme', maxLength: 40 }),
   fc.string({ unit: 'binary', maxLength: 40 }),
-  fc.constantFrom('\u0000', '\u202e\u0041', '\ud800', 'a\u0000b@example.com', ' john.doe@example.com ', '\ufeff', 'Ｐａｓｓ１２３４５', '👩‍👩‍👧‍👦'.repeat(50)),
+  fc.constantFrom(
+    '\u0000',
+    '\u202e\u0041',
+    '\ud800',
+    'a\u0000b@example.com',
+    ' john.doe@example.com ',
+    '\ufeff',
+    'Ｐａｓｓ１２３４５',
+    '👩‍👩‍👧‍👦'.repeat(50),
+  ),
   fc.integer({ min: 150, max: 70_000 }).map((n) => 'x'.repeat(n)),
   unstorable.map(({ text }) => text),
 );
@@ -58,11 +67,28 @@ const fieldBody = fc
 /** Raw text that is not JSON, or barely is. */
 const brokenText = fc.oneof(
   fc.string({ maxLength: 200 }),
-  fc.constantFrom('{', '{"email":', '[1,2', '{"a":1}}', 'null', '"str"', '1', 'true', '\u0000', '{"email":"a"\u0000}', '%%%', 'email=%ZZ&password'),
+  fc.constantFrom(
+    '{',
+    '{"email":',
+    '[1,2',
+    '{"a":1}}',
+    'null',
+    '"str"',
+    '1',
+    'true',
+    '\u0000',
+    '{"email":"a"\u0000}',
+    '%%%',
+    'email=%ZZ&password',
+  ),
   fc.jsonValue().map((v) => JSON.stringify(v)),
 );
 
-const body = fc.oneof(fieldBody, brokenText, jsonValue.map((v) => JSON.stringify(v) ?? ''));
+const body = fc.oneof(
+  fieldBody,
+  brokenText,
+  jsonValue.map((v) => JSON.stringify(v) ?? ''),
+);
 
 const contentType = fc.option(
   fc.constantFrom(
@@ -83,9 +109,9 @@ const contentType = fc.option(
 
 // Header values a client can put on the wire: tab, visible ASCII and Latin-1 bytes (sent as is,
 // so they reach the server as bytes that may not be UTF-8).
-const headerChar = fc.oneof(fc.constant('\t'), fc.integer({ min: 0x20, max: 0x7e }), fc.integer({ min: 0x80, max: 0xff })).map((c) =>
-  typeof c === 'string' ? c : String.fromCharCode(c),
-);
+const headerChar = fc
+  .oneof(fc.constant('\t'), fc.integer({ min: 0x20, max: 0x7e }), fc.integer({ min: 0x80, max: 0xff }))
+  .map((c) => (typeof c === 'string' ? c : String.fromCharCode(c)));
 const headerText = fc.string({ unit: headerChar, maxLength: 80 }).map((s) => s.trim());
 
 /** Authorization headers of every sort except a live token, which would succeed. */
@@ -93,7 +119,18 @@ const authorization = fc.option(
   fc.oneof(
     headerText,
     headerText.map((s) => `Token ${s}`),
-    fc.constantFrom('Token', 'Token ', 'token', 'TOKEN  ', 'Token a b', 'Bearer abc', 'Basic am9objpkb2U=', 'Token\t\tabc', 'Token ' + 'f'.repeat(40), 'Token ' + 'x'.repeat(5000)),
+    fc.constantFrom(
+      'Token',
+      'Token ',
+      'token',
+      'TOKEN  ',
+      'Token a b',
+      'Bearer abc',
+      'Basic am9objpkb2U=',
+      'Token\t\tabc',
+      'Token ' + 'f'.repeat(40),
+      'Token ' + 'x'.repeat(5000),
+    ),
     fc.stringMatching(/^[0-9a-f]{40}$/).map((hex) => `Token ${hex}`),
     fc.tuple(fc.constantFrom('Token', 'token', 'Bearer', ''), headerText, headerText).map((parts) => parts.join(' ')),
   ),
@@ -168,7 +205,9 @@ describe('generated bad input at the tRPC procedures', () => {
         expect(answer.status).toBeGreaterThanOrEqual(400);
         expect(answer.status).toBeLessThan(500);
         // What Fastify refuses before tRPC reads it (a body over the limit) keeps the DRF shape.
-        const shaped = isDrfErrorBody(answer.body) || (answer.body as { error?: { data?: { httpStatus?: number } } }).error?.data?.httpStatus === answer.status;
+        const shaped =
+          isDrfErrorBody(answer.body) ||
+          (answer.body as { error?: { data?: { httpStatus?: number } } }).error?.data?.httpStatus === answer.status;
         expect(shaped, JSON.stringify(answer.body).slice(0, 300)).toBe(true);
       }),
       { numRuns: RUNS / 2 },
@@ -186,20 +225,25 @@ const STRING_FIELDS = [
 ].flatMap((endpoint) => Object.keys(endpoint.valid()).map((field) => ({ ...endpoint, field })));
 
 describe('strings PostgreSQL cannot store (NUL, lone surrogates), in every string field', () => {
-  it.each(STRING_FIELDS)('$name $field: 400 with the field\'s error over REST and tRPC, nothing from the database', async ({ name, rest, valid, field }) => {
-    await fc.assert(
-      fc.asyncProperty(unstorable, async ({ text, code }) => {
-        const body = JSON.stringify({ ...valid(), [field]: text });
-        const overRest = await send('POST', rest, { body, contentType: 'application/json' });
-        expect(overRest.status).toBe(400);
-        expect((overRest.body as Record<string, unknown>)[field]).toEqual(expect.arrayContaining([refusal(code)]));
-        const overTrpc = await send('POST', `/trpc/auth.${name}`, { body, contentType: 'application/json' });
-        expect(overTrpc.status).toBe(400);
-        expect(overTrpc.body).toMatchObject({ error: { data: { code: 'BAD_REQUEST', details: { [field]: expect.arrayContaining([refusal(code)]) } } } });
-      }),
-      { numRuns: RUNS / 4 },
-    );
-  });
+  it.each(STRING_FIELDS)(
+    "$name $field: 400 with the field's error over REST and tRPC, nothing from the database",
+    async ({ name, rest, valid, field }) => {
+      await fc.assert(
+        fc.asyncProperty(unstorable, async ({ text, code }) => {
+          const body = JSON.stringify({ ...valid(), [field]: text });
+          const overRest = await send('POST', rest, { body, contentType: 'application/json' });
+          expect(overRest.status).toBe(400);
+          expect((overRest.body as Record<string, unknown>)[field]).toEqual(expect.arrayContaining([refusal(code)]));
+          const overTrpc = await send('POST', `/trpc/auth.${name}`, { body, contentType: 'application/json' });
+          expect(overTrpc.status).toBe(400);
+          expect(overTrpc.body).toMatchObject({
+            error: { data: { code: 'BAD_REQUEST', details: { [field]: expect.arrayContaining([refusal(code)]) } } },
+          });
+        }),
+        { numRuns: RUNS / 4 },
+      );
+    },
+  );
 });
 
 /** Sends raw bytes on a new connection and returns all the server wrote back before closing. */

@@ -67,9 +67,7 @@ describe('login lockout under concurrency (per account and address, then per acc
   it('verifies at most LOGIN_ACCOUNT_FAILURES_BEFORE_LOCKOUT (20) of 60 concurrent guesses from 30 addresses', async () => {
     const user = someone();
     const id = await register(user);
-    const answers = await Promise.all(
-      Array.from({ length: 60 }, (_, i) => login(api, user.email, 'Wrong1234', `192.0.2.${i % 30}`)),
-    );
+    const answers = await Promise.all(Array.from({ length: 60 }, (_, i) => login(api, user.email, 'Wrong1234', `192.0.2.${i % 30}`)));
     const counts = statuses(answers);
     expect(counts[400]).toBe(20);
     expect(counts[429]).toBe(40);

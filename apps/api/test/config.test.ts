@@ -9,7 +9,8 @@ describe('loadConfig', () => {
   });
 
   it('fails once, naming every faulty variable and what it should hold, without echoing values', () => {
-    const load = () => loadConfig({ PORT: 'eighty', DB_POOL_SIZE: '0', DATABASE_URL: 'mysql://app:s3cr3t-pw@127.0.0.1/app', LOG_LEVEL: 'loud' });
+    const load = () =>
+      loadConfig({ PORT: 'eighty', DB_POOL_SIZE: '0', DATABASE_URL: 'mysql://app:s3cr3t-pw@127.0.0.1/app', LOG_LEVEL: 'loud' });
     expect(load).toThrow(ConfigError);
     const message = (() => {
       try {

@@ -26,7 +26,10 @@ async function start(databaseUrl: string): Promise<ChildApi> {
 /** GETs `/me` with a token and reports what happened, never throwing. */
 async function me(baseUrl: string, key: string): Promise<Outcome> {
   try {
-    const response = await fetch(`${baseUrl}/api/users/me/`, { headers: { authorization: `Token ${key}` }, signal: AbortSignal.timeout(15_000) });
+    const response = await fetch(`${baseUrl}/api/users/me/`, {
+      headers: { authorization: `Token ${key}` },
+      signal: AbortSignal.timeout(15_000),
+    });
     const text = await response.text();
     return { status: response.status, body: text ? (JSON.parse(text) as unknown) : null, error: null };
   } catch (error) {
@@ -43,7 +46,9 @@ function steadyLoad(api: ChildApi, key: string) {
   const worker = async (w: number) => {
     for (let i = 0; i < 5_000 && !stopped && Date.now() < until; i += 1) {
       outcomes.push(
-        w % 2 === 0 ? await me(api.baseUrl, key) : await post(api.baseUrl, '/api/users/login/', { email: johnDoe.email, password: johnDoe.password1 }),
+        w % 2 === 0
+          ? await me(api.baseUrl, key)
+          : await post(api.baseUrl, '/api/users/login/', { email: johnDoe.email, password: johnDoe.password1 }),
       );
     }
   };
@@ -55,7 +60,8 @@ function steadyLoad(api: ChildApi, key: string) {
       const target = outcomes.filter((o) => o.status === status).length + count;
       const deadline = Date.now() + timeoutMs;
       while (outcomes.filter((o) => o.status === status).length < target) {
-        if (Date.now() > deadline || api.child.exitCode !== null) throw new Error(`no ${count} answers of ${status} within ${timeoutMs} ms\n${api.output()}`);
+        if (Date.now() > deadline || api.child.exitCode !== null)
+          throw new Error(`no ${count} answers of ${status} within ${timeoutMs} ms\n${api.output()}`);
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
     },
@@ -78,7 +84,8 @@ async function signUp(api: ChildApi): Promise<string> {
 function expectOnly200Or503(outcomes: readonly Outcome[]): void {
   const unexpected = outcomes.filter((o) => o.status !== 200 && o.status !== 503);
   expect(unexpected.slice(0, 5)).toEqual([]);
-  for (const o of outcomes.filter((o) => o.status === 503)) expect(o.body).toEqual({ detail: 'Service temporarily unavailable, try again later.' });
+  for (const o of outcomes.filter((o) => o.status === 503))
+    expect(o.body).toEqual({ detail: 'Service temporarily unavailable, try again later.' });
 }
 
 describe('the API losing its database connections under load', () => {
@@ -90,27 +97,33 @@ describe('the API losing its database connections under load', () => {
     await database?.close();
   });
 
-  it('pg_terminate_backend of its backends three times: stays up, 503 at worst, serves again without a restart', { timeout: 120_000 }, async () => {
-    const api = await start(database.url);
-    const key = await signUp(api);
-    const load = steadyLoad(api, key);
-    await load.answered(200, 20, 20_000);
-    for (let round = 0; round < 3; round += 1) {
-      // In the select list, not the where clause, so it runs only on the rows the filter kept.
-      const terminated = await sql<{ terminated: boolean }>`
+  it(
+    'pg_terminate_backend of its backends three times: stays up, 503 at worst, serves again without a restart',
+    { timeout: 120_000 },
+    async () => {
+      const api = await start(database.url);
+      const key = await signUp(api);
+      const load = steadyLoad(api, key);
+      await load.answered(200, 20, 20_000);
+      for (let round = 0; round < 3; round += 1) {
+        // In the select list, not the where clause, so it runs only on the rows the filter kept.
+        const terminated = await sql<{ terminated: boolean }>`
         select pg_terminate_backend(pid) as terminated from pg_stat_activity
         where datname = current_database() and application_name = 'authsvc-api'`.execute(database.db);
-      expect(terminated.rows.length).toBeGreaterThan(0);
-      // Serving again, on new connections, within seconds.
-      await load.answered(200, 20, 10_000);
-    }
-    const outcomes = await load.stop();
-    expect(api.child.exitCode, api.output()).toBeNull();
-    expectOnly200Or503(outcomes);
-    console.info(`terminated backends 3 times: ${outcomes.length} requests, ${outcomes.filter((o) => o.status === 503).length} answered 503`);
-    api.child.kill('SIGTERM');
-    expect((await api.exited).code).toBe(0);
-  });
+        expect(terminated.rows.length).toBeGreaterThan(0);
+        // Serving again, on new connections, within seconds.
+        await load.answered(200, 20, 10_000);
+      }
+      const outcomes = await load.stop();
+      expect(api.child.exitCode, api.output()).toBeNull();
+      expectOnly200Or503(outcomes);
+      console.info(
+        `terminated backends 3 times: ${outcomes.length} requests, ${outcomes.filter((o) => o.status === 503).length} answered 503`,
+      );
+      api.child.kill('SIGTERM');
+      expect((await api.exited).code).toBe(0);
+    },
+  );
 
   describe('with a PostgreSQL of its own', () => {
     let dataDir: string;

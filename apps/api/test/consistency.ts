@@ -24,8 +24,14 @@ export async function eventsByUser(db: Kysely<Database>): Promise<{ id: string; 
 /** Counts users, tokens and events, to show that a run of requests changed nothing. */
 export async function footprint(db: Kysely<Database>): Promise<Footprint> {
   const [users, tokens] = await Promise.all([
-    db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-    db.selectFrom('tokens').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom('tokens')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow(),
   ]);
   const events: Record<string, number> = {};
   for (const event of await eventsByUser(db)) {
@@ -47,7 +53,8 @@ export async function inconsistencies(db: Kysely<Database>): Promise<string[]> {
   const problems: string[] = [];
   const ids = new Set(users.map((u) => u.id));
   for (const user of users) {
-    if (count('user.registered', user.id) !== 1) problems.push(`user ${user.id} has ${count('user.registered', user.id)} user.registered events`);
+    if (count('user.registered', user.id) !== 1)
+      problems.push(`user ${user.id} has ${count('user.registered', user.id)} user.registered events`);
     const held = tokens.filter((t) => t.user_id === user.id).length;
     if (held > count('user.logged_in', user.id)) problems.push(`user ${user.id} has ${held} tokens but fewer user.logged_in events`);
   }

@@ -23,7 +23,10 @@ describe('a database error that is our bug', () => {
       const rpc = await api.request('POST', '/trpc/auth.login', { body: credentials });
       expect(rpc.status).toBe(500);
       expect(rpc.body).toMatchObject({
-        error: { message: 'A server error occurred.', data: { code: 'INTERNAL_SERVER_ERROR', details: { detail: 'A server error occurred.' } } },
+        error: {
+          message: 'A server error occurred.',
+          data: { code: 'INTERNAL_SERVER_ERROR', details: { detail: 'A server error occurred.' } },
+        },
       });
       for (const text of [rest.text, rpc.text]) expect(text).not.toMatch(/users|relation|select|stack|\.ts:/i);
     } finally {

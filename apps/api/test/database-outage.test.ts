@@ -134,40 +134,48 @@ describe('PostgreSQL going away and coming back', () => {
     console.info(`database stopped: slowest 503 in ${slowest.toFixed(0)} ms; recovered ${recovery.toFixed(0)} ms after restart`);
   });
 
-  it('frozen (SIGSTOP, as a network partition looks): answers 503 in bounded time, then recovers on SIGCONT', { timeout: 60_000 }, async () => {
-    const pids = postgresProcesses(dataDir);
-    for (const pid of pids) process.kill(pid, 'SIGSTOP');
-    let slowest: number;
-    try {
-      slowest = await expectFastFailures(3_500);
-    } finally {
-      for (const pid of pids) process.kill(pid, 'SIGCONT');
-    }
-    const recovery = await expectRecovery();
-    console.info(`database frozen: slowest 503 in ${slowest.toFixed(0)} ms; recovered ${recovery.toFixed(0)} ms after SIGCONT`);
-  });
+  it(
+    'frozen (SIGSTOP, as a network partition looks): answers 503 in bounded time, then recovers on SIGCONT',
+    { timeout: 60_000 },
+    async () => {
+      const pids = postgresProcesses(dataDir);
+      for (const pid of pids) process.kill(pid, 'SIGSTOP');
+      let slowest: number;
+      try {
+        slowest = await expectFastFailures(3_500);
+      } finally {
+        for (const pid of pids) process.kill(pid, 'SIGCONT');
+      }
+      const recovery = await expectRecovery();
+      console.info(`database frozen: slowest 503 in ${slowest.toFixed(0)} ms; recovered ${recovery.toFixed(0)} ms after SIGCONT`);
+    },
+  );
 
-  it('frozen mid-registration past the deadline: the 503 leaves no user behind, on REST and tRPC, and the retry succeeds', { timeout: 60_000 }, async () => {
-    const rest = { ...johnDoe, email: `frozen-rest-${Date.now()}@example.com` };
-    const rpc = { ...johnDoe, email: `frozen-trpc-${Date.now()}@example.com` };
-    const pids = postgresProcesses(dataDir);
-    for (const pid of pids) process.kill(pid, 'SIGSTOP');
-    let answers: Timed[];
-    try {
-      answers = await Promise.all([call('POST', '/api/users/registration/', rest), call('POST', '/trpc/auth.register', rpc)]);
-    } finally {
-      for (const pid of pids) process.kill(pid, 'SIGCONT');
-    }
-    const [restAnswer, rpcAnswer] = answers as [Timed, Timed];
-    expect(restAnswer).toMatchObject({ status: 503, body: { detail: 'Service temporarily unavailable, try again later.' } });
-    expect(rpcAnswer).toMatchObject({ status: 503, body: { error: { data: { code: 'SERVICE_UNAVAILABLE' } } } });
-    for (const answer of answers) expect(answer.ms).toBeLessThan(3_500);
-    await expectRecovery();
-    await transactionsFromBeforeTheFreezeEnded();
-    const created = await app.database.db.selectFrom('users').select('email').where('email', 'in', [rest.email, rpc.email]).execute();
-    expect(created).toEqual([]);
-    // The client's retry is a first registration, not "already exists".
-    expect((await call('POST', '/api/users/registration/', rest)).status).toBe(201);
-    expect((await call('POST', '/trpc/auth.register', rpc)).status).toBe(200);
-  });
+  it(
+    'frozen mid-registration past the deadline: the 503 leaves no user behind, on REST and tRPC, and the retry succeeds',
+    { timeout: 60_000 },
+    async () => {
+      const rest = { ...johnDoe, email: `frozen-rest-${Date.now()}@example.com` };
+      const rpc = { ...johnDoe, email: `frozen-trpc-${Date.now()}@example.com` };
+      const pids = postgresProcesses(dataDir);
+      for (const pid of pids) process.kill(pid, 'SIGSTOP');
+      let answers: Timed[];
+      try {
+        answers = await Promise.all([call('POST', '/api/users/registration/', rest), call('POST', '/trpc/auth.register', rpc)]);
+      } finally {
+        for (const pid of pids) process.kill(pid, 'SIGCONT');
+      }
+      const [restAnswer, rpcAnswer] = answers as [Timed, Timed];
+      expect(restAnswer).toMatchObject({ status: 503, body: { detail: 'Service temporarily unavailable, try again later.' } });
+      expect(rpcAnswer).toMatchObject({ status: 503, body: { error: { data: { code: 'SERVICE_UNAVAILABLE' } } } });
+      for (const answer of answers) expect(answer.ms).toBeLessThan(3_500);
+      await expectRecovery();
+      await transactionsFromBeforeTheFreezeEnded();
+      const created = await app.database.db.selectFrom('users').select('email').where('email', 'in', [rest.email, rpc.email]).execute();
+      expect(created).toEqual([]);
+      // The client's retry is a first registration, not "already exists".
+      expect((await call('POST', '/api/users/registration/', rest)).status).toBe(201);
+      expect((await call('POST', '/trpc/auth.register', rpc)).status).toBe(200);
+    },
+  );
 });

@@ -6,7 +6,11 @@ import { johnDoe, startTestApi, type TestApi } from './support.js';
 async function audit(api: TestApi, ...args: string[]): Promise<string[]> {
   const lines: string[] = [];
   const collect = (line: string) => lines.push(line);
-  const code = await runAuthctl(['audit', ...args], { out: collect, err: collect }, { DATABASE_URL: api.app.database.url, LOG_LEVEL: 'silent' });
+  const code = await runAuthctl(
+    ['audit', ...args],
+    { out: collect, err: collect },
+    { DATABASE_URL: api.app.database.url, LOG_LEVEL: 'silent' },
+  );
   expect(code).toBe(0);
   return lines;
 }
@@ -28,7 +32,9 @@ describe('embedded mode (no KAFKA_BROKERS): events reach the audit log in-proces
     const login = await api.request('POST', '/api/users/login/', { body: { email: johnDoe.email, password: 'Password123' } });
     expect(login.status).toBe(200);
     const key = (login.body as { key: string }).key;
-    expect((await api.request('POST', '/api/users/login/', { body: { email: 'JOHN.DOE@example.com', password: 'wrong-password' } })).status).toBe(400);
+    expect(
+      (await api.request('POST', '/api/users/login/', { body: { email: 'JOHN.DOE@example.com', password: 'wrong-password' } })).status,
+    ).toBe(400);
     expect((await api.request('POST', '/api/users/logout/', { headers: { authorization: `Token ${key}` } })).status).toBe(200);
     const second = await api.request('POST', '/api/users/login/', { body: { email: johnDoe.email, password: 'Password123' } });
     const stale = (second.body as { key: string }).key;
@@ -40,7 +46,14 @@ describe('embedded mode (no KAFKA_BROKERS): events reach the audit log in-proces
     await api.app.events!.flush();
 
     const lines = await audit(api, johnDoe.email);
-    expect(lines.map(typeOf)).toEqual(['user.registered', 'user.logged_in', 'user.login_failed', 'user.logged_out', 'user.logged_in', 'token.expired']);
+    expect(lines.map(typeOf)).toEqual([
+      'user.registered',
+      'user.logged_in',
+      'user.login_failed',
+      'user.logged_out',
+      'user.logged_in',
+      'token.expired',
+    ]);
     expect(lines[2]).toContain('"email":"JOHN.DOE@example.com"');
     expect(lines[2]).toContain('"reason":"bad_credentials"');
     expect(lines.join('\n')).not.toMatch(new RegExp(`${key}|${stale}|Password123|wrong-password`));
@@ -60,7 +73,9 @@ describe('embedded mode (no KAFKA_BROKERS): events reach the audit log in-proces
 
   it('rejects a malformed audit command with the usage', async () => {
     const errors: string[] = [];
-    expect(await runAuthctl(['audit', 'a@example.com', '--limit', '0'], { out: () => expect.unreachable(), err: (line) => errors.push(line) })).toBe(2);
+    expect(
+      await runAuthctl(['audit', 'a@example.com', '--limit', '0'], { out: () => expect.unreachable(), err: (line) => errors.push(line) }),
+    ).toBe(2);
     expect(errors[0]).toMatch(/^usage: authctl/);
   });
 });

@@ -16,7 +16,10 @@ const isRoot = process.getuid?.() === 0;
 const embeddedEnv = (dataDir: string, env: Record<string, string> = {}) => ({ DATABASE_URL: '', DATA_DIR: dataDir, ...env });
 
 /** Runs the built API until it exits (it must fail to start), bounded in time; returns its code and stderr. */
-async function runUntilExit(env: Record<string, string>, options: { cwd: string; uid?: number; gid?: number }): Promise<{ code: number | null; stderr: string }> {
+async function runUntilExit(
+  env: Record<string, string>,
+  options: { cwd: string; uid?: number; gid?: number },
+): Promise<{ code: number | null; stderr: string }> {
   const child = spawn(process.execPath, [MAIN], {
     cwd: options.cwd,
     env: { PATH: process.env.PATH, SCRYPT_LOG_N: '10', LOG_LEVEL: 'warn', ...env },
@@ -95,9 +98,12 @@ describe('starting the built API on the embedded PostgreSQL', () => {
 
   it('names EMBEDDED_PG_PORT when it is set and another program holds it', async () => {
     const taken = await occupy();
-    const result = await runUntilExit(embeddedEnv(path.join(root, 'pg-port-taken'), { PORT: String(await freePort()), EMBEDDED_PG_PORT: String(taken) }), {
-      cwd: root,
-    });
+    const result = await runUntilExit(
+      embeddedEnv(path.join(root, 'pg-port-taken'), { PORT: String(await freePort()), EMBEDDED_PG_PORT: String(taken) }),
+      {
+        cwd: root,
+      },
+    );
     expectOneLineNaming(result, 'EMBEDDED_PG_PORT');
   });
 
@@ -134,7 +140,13 @@ describe('starting the built API on the embedded PostgreSQL', () => {
       expect(await defaultPasswordLogin(ports[i]!)).toBe('28P01');
       const out: string[] = [];
       const err: string[] = [];
-      expect(await runAuthctl(['users', 'disable', email], { out: (line) => out.push(line), err: (line) => err.push(line) }, { DATA_DIR: dirs[i] })).toBe(0);
+      expect(
+        await runAuthctl(
+          ['users', 'disable', email],
+          { out: (line) => out.push(line), err: (line) => err.push(line) },
+          { DATA_DIR: dirs[i] },
+        ),
+      ).toBe(0);
       expect(err).toEqual([]);
       expect(out.join('\n')).toContain(`${email} (id 1) disabled`);
     }

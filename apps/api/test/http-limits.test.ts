@@ -12,7 +12,11 @@ let key: string;
 beforeAll(async () => {
   api = await startTestApi(LIMITS);
   await api.request('POST', '/api/users/registration/', { body: johnDoe });
-  key = ((await api.request('POST', '/api/users/login/', { body: { email: johnDoe.email, password: johnDoe.password1 } })).body as { key: string }).key;
+  key = (
+    (await api.request('POST', '/api/users/login/', { body: { email: johnDoe.email, password: johnDoe.password1 } })).body as {
+      key: string;
+    }
+  ).key;
 });
 afterAll(async () => {
   await api?.stop();
@@ -49,18 +53,24 @@ function closedByServer(socket: Socket, timeoutMs: number): Promise<void> {
 
 describe('slow clients', () => {
   it('bodies and headers that never finish are closed within the limits, while /me stays fast', { timeout: 60_000 }, async () => {
-    const slowBody = 'POST /api/users/login/ HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"email":';
+    const slowBody =
+      'POST /api/users/login/ HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"email":';
     const slowHeaders = 'GET /api/users/me/ HTTP/1.1\r\nHost: localhost\r\nX-Slow: ';
     const started = performance.now();
     const sockets = await Promise.all(Array.from({ length: SLOW_CLIENTS }, (_, i) => openSlow(i % 2 === 0 ? slowBody : slowHeaders)));
     const closed = Promise.all(sockets.map((socket) => closedByServer(socket, 15_000)));
     // Meanwhile other clients are served, each well inside a fault bound.
     for (let i = 0; i < 10; i += 1) {
-      const response = await fetch(`${api.baseUrl}/api/users/me/`, { headers: { authorization: `Token ${key}` }, signal: AbortSignal.timeout(5_000) });
+      const response = await fetch(`${api.baseUrl}/api/users/me/`, {
+        headers: { authorization: `Token ${key}` },
+        signal: AbortSignal.timeout(5_000),
+      });
       expect(response.status).toBe(200);
     }
     await closed;
-    console.info(`${SLOW_CLIENTS} slow clients closed by the server within ${(performance.now() - started).toFixed(0)} ms; /me answered 200 meanwhile`);
+    console.info(
+      `${SLOW_CLIENTS} slow clients closed by the server within ${(performance.now() - started).toFixed(0)} ms; /me answered 200 meanwhile`,
+    );
   });
 
   it('a keep-alive connection left idle is closed after its timeout', { timeout: 30_000 }, async () => {
@@ -78,14 +88,24 @@ describe('connection cap', () => {
     const held: Socket[] = [];
     try {
       const { hostname, port } = new URL(capped.baseUrl);
-      const open = () => new Promise<Socket>((resolve) => held.push(connect(Number(port), hostname, function (this: Socket) { resolve(this); })));
+      const open = () =>
+        new Promise<Socket>((resolve) =>
+          held.push(
+            connect(Number(port), hostname, function (this: Socket) {
+              resolve(this);
+            }),
+          ),
+        );
       await Promise.all(Array.from({ length: 5 }, open));
       // The sixth is accepted by the kernel and closed at once by the server.
       await closedByServer(await open(), 5_000);
       for (const socket of held) socket.destroy();
       let status = 0;
       for (let attempt = 0; attempt < 50 && status !== 200; attempt += 1) {
-        status = await fetch(`${capped.baseUrl}/healthz`, { signal: AbortSignal.timeout(2_000) }).then((r) => r.status, () => 0);
+        status = await fetch(`${capped.baseUrl}/healthz`, { signal: AbortSignal.timeout(2_000) }).then(
+          (r) => r.status,
+          () => 0,
+        );
         if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 100));
       }
       expect(status).toBe(200);

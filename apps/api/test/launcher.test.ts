@@ -4,12 +4,23 @@ import { join } from 'node:path';
 import { parseEvent } from '@authsvc/contracts';
 import { freePort } from '@authsvc/testing-postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, LAUNCH_TIMEOUT_MS, pnpmEnv, postmasterPid, processExists, runPnpm, startPnpm, stopPnpm, type PnpmProcess } from '../src/testing/index.js';
+import {
+  eventually,
+  LAUNCH_TIMEOUT_MS,
+  pnpmEnv,
+  postmasterPid,
+  processExists,
+  runPnpm,
+  startPnpm,
+  stopPnpm,
+  type PnpmProcess,
+} from '../src/testing/index.js';
 import { johnDoe, startTestApi, type TestApi } from './support.js';
 
 describe('pnpm authctl: only its own output on stdout', { timeout: LAUNCH_TIMEOUT_MS + 10_000 }, () => {
   let api: TestApi;
-  const authctl = (...args: string[]) => runPnpm(['authctl', ...args], pnpmEnv({ DATABASE_URL: api.app.database.url, LOG_LEVEL: 'silent' }));
+  const authctl = (...args: string[]) =>
+    runPnpm(['authctl', ...args], pnpmEnv({ DATABASE_URL: api.app.database.url, LOG_LEVEL: 'silent' }));
 
   beforeAll(async () => {
     api = await startTestApi();
@@ -65,7 +76,10 @@ describe('pnpm start: says what it runs, and stops with its pnpm process', () =>
 
   it('tells on stderr that it builds, then logs the URL, the database and the event mode', () => {
     expect(service.stderr()).toMatch(/^building the service \(first run takes ~40 s\)\.\.\.$/m);
-    const line = service.stdout().split('\n').find((text) => text.includes('authsvc listening'))!;
+    const line = service
+      .stdout()
+      .split('\n')
+      .find((text) => text.includes('authsvc listening'))!;
     const logged = JSON.parse(line) as Record<string, unknown>;
     expect(logged).toMatchObject({
       url: `http://127.0.0.1:${port}`,

@@ -48,7 +48,11 @@ describe('logs', () => {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ email: user.email, password: PASSWORD }).toString(),
     });
-    await fetch(`${baseUrl}/api/users/login/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: `{"password":"${PASSWORD}"` });
+    await fetch(`${baseUrl}/api/users/login/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: `{"password":"${PASSWORD}"`,
+    });
     const trpc = createTRPCClient<AppRouter>({ links: [httpLink({ url: `${baseUrl}/trpc`, headers: { authorization } })] });
     await trpc.auth.me.query();
     const trpcKey = (await trpc.auth.login.mutate({ email: user.email, password: PASSWORD })).key;
@@ -109,7 +113,8 @@ describe('/metrics', () => {
     expect(valueOf(before, { outcome: 'bad_credentials' })).toBe(1);
     expect(valueOf(before, { outcome: 'disabled' })).toBe(0);
     let status = 0;
-    for (let i = 0; i < 10 && status !== 429; i += 1) status = (await post('/api/users/login/', { email: 'x@example.com', password: 'y' })).status;
+    for (let i = 0; i < 10 && status !== 429; i += 1)
+      status = (await post('/api/users/login/', { email: 'x@example.com', password: 'y' })).status;
     expect(status).toBe(429);
     expect(valueOf(await samples('authsvc_login_attempts_total'), { outcome: 'throttled' })).toBe(1);
     expect(valueOf(await samples('authsvc_throttled_requests_total'), { route: '/api/users/login/' })).toBe(1);
@@ -129,7 +134,9 @@ describe('/metrics', () => {
       expect(await readOutboxBacklog(other.db)).toEqual({ count: 0, oldestAgeSeconds: 0 });
       for (const secondsAgo of [30, 5]) {
         await sql`insert into outbox (id, type, version, user_id, occurred_at, payload, created_at)
-          values (gen_random_uuid(), 'user.logged_in', 1, null, now(), '{}', now() - make_interval(secs => ${secondsAgo}))`.execute(other.db);
+          values (gen_random_uuid(), 'user.logged_in', 1, null, now(), '{}', now() - make_interval(secs => ${secondsAgo}))`.execute(
+          other.db,
+        );
       }
       const backlog = await readOutboxBacklog(other.db);
       expect(backlog.count).toBe(2);

@@ -5,7 +5,10 @@ import { startTestApi, type TestApi } from './support.js';
 interface Document {
   openapi: string;
   paths: Record<string, Record<string, { responses: Record<string, unknown>; security?: unknown[] }>>;
-  components: { securitySchemes: Record<string, unknown>; schemas: Record<string, { properties?: Record<string, unknown>; required?: string[] }> };
+  components: {
+    securitySchemes: Record<string, unknown>;
+    schemas: Record<string, { properties?: Record<string, unknown>; required?: string[] }>;
+  };
 }
 
 let api: TestApi;

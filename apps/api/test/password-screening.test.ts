@@ -15,7 +15,11 @@ afterAll(() => pwned.close());
 describe('PASSWORD_CHECKS', () => {
   it('defaults to the similarity check, and reads a list with spaces, or off', () => {
     expect([...loadConfig({}).PASSWORD_CHECKS]).toEqual(['similarity']);
-    expect([...loadConfig({ PASSWORD_CHECKS: 'similarity, common,breached' }).PASSWORD_CHECKS]).toEqual(['similarity', 'common', 'breached']);
+    expect([...loadConfig({ PASSWORD_CHECKS: 'similarity, common,breached' }).PASSWORD_CHECKS]).toEqual([
+      'similarity',
+      'common',
+      'breached',
+    ]);
     expect([...loadConfig({ PASSWORD_CHECKS: 'off' }).PASSWORD_CHECKS]).toEqual([]);
   });
 
@@ -165,10 +169,7 @@ describe('password screening with PASSWORD_CHECKS=similarity,common,breached', (
   let allowing: TestApi;
   let denying: TestApi;
   beforeAll(async () => {
-    [allowing, denying] = await Promise.all([
-      startTestApi(checks),
-      startTestApi({ ...checks, PASSWORD_BREACH_CHECK_ON_ERROR: 'deny' }),
-    ]);
+    [allowing, denying] = await Promise.all([startTestApi(checks), startTestApi({ ...checks, PASSWORD_BREACH_CHECK_ON_ERROR: 'deny' })]);
   });
   afterAll(async () => {
     await Promise.all([allowing?.stop(), denying?.stop()]);
@@ -183,7 +184,7 @@ describe('password screening with PASSWORD_CHECKS=similarity,common,breached', (
     expect(range.requests).toEqual([{ prefix: '2FC86', addPadding: 'true' }]);
   });
 
-  it('lists every check that fails, in Django\'s order: similarity, the contract, common, breached', async () => {
+  it("lists every check that fails, in Django's order: similarity, the contract, common, breached", async () => {
     pwned.use(servePwnedPasswordsRange({ breached: { johnny: 90_000 } }).handler);
     const res = await register(allowing, someone({ first_name: 'Johnny', password1: 'johnny' }));
     expect(res.status).toBe(400);

@@ -95,11 +95,13 @@ describe('SIGTERM under load', () => {
     signalledAt = Date.now();
     api.child.kill('SIGTERM');
     // Sent once the drain has begun: on a loaded machine the process may take a while to handle the signal.
-    for (const deadline = Date.now() + 10_000; !api.output().includes('"msg":"SIGTERM: ') && Date.now() < deadline; ) {
+    for (const deadline = Date.now() + 10_000; !api.output().includes('"msg":"SIGTERM: ') && Date.now() < deadline;) {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     expect(api.output()).toContain('"msg":"SIGTERM: ');
-    const late = await Promise.all(Array.from({ length: 5 }, () => post(api.baseUrl, '/api/users/login/', { email, password: johnDoe.password1 }, 5_000)));
+    const late = await Promise.all(
+      Array.from({ length: 5 }, () => post(api.baseUrl, '/api/users/login/', { email, password: johnDoe.password1 }, 5_000)),
+    );
 
     const answered = await Promise.all(inFlight);
     const { code } = await api.exited;
@@ -112,7 +114,9 @@ describe('SIGTERM under load', () => {
     expect(drained).toBeGreaterThan(0);
     // Refused cleanly: the listener is closed (connection refused) or Fastify answers 503 while closing.
     for (const outcome of late) {
-      expect(outcome.status === 503 || outcome.error === 'ECONNREFUSED' || outcome.error === 'ECONNRESET', JSON.stringify(outcome)).toBe(true);
+      expect(outcome.status === 503 || outcome.error === 'ECONNREFUSED' || outcome.error === 'ECONNRESET', JSON.stringify(outcome)).toBe(
+        true,
+      );
     }
     expect(code, api.output()).toBe(0);
     expect(tookMs).toBeLessThan(20_000);

@@ -43,7 +43,8 @@ describe('per-client throttles (LOGIN_RATE, REGISTRATION_RATE)', () => {
   it('ignores X-Forwarded-For when TRUST_PROXY is off: a client cannot dodge the limit by forging it', async () => {
     api.clock.advance(3600);
     const answers = [];
-    for (let i = 0; i < 4; i += 1) answers.push((await login(api, 'nobody@example.com', 'x', { 'x-forwarded-for': `198.51.100.${i}` })).status);
+    for (let i = 0; i < 4; i += 1)
+      answers.push((await login(api, 'nobody@example.com', 'x', { 'x-forwarded-for': `198.51.100.${i}` })).status);
     expect(answers).toEqual([400, 400, 400, 429]);
   });
 
@@ -94,8 +95,7 @@ describe('per-account failed-login backoff', () => {
   });
 
   // Wherever the event is by now: the embedded relay moves outbox rows into the audit log.
-  const loginFailures = async () =>
-    (await eventsByUser(api.app.database.db)).filter((event) => event.type === 'user.login_failed').length;
+  const loginFailures = async () => (await eventsByUser(api.app.database.db)).filter((event) => event.type === 'user.login_failed').length;
 
   it('locks the account after failures with growing, capped lockouts, spends no hash while locked, and resets on success', async () => {
     const user = someone();
@@ -111,7 +111,9 @@ describe('per-account failed-login backoff', () => {
 
     api.clock.advance(2);
     expect((await login(api, user.email, 'Wrong1234')).status).toBe(400);
-    expect((await login(api, user.email, user.password1)).body).toEqual({ detail: 'Request was throttled. Expected available in 4 seconds.' });
+    expect((await login(api, user.email, user.password1)).body).toEqual({
+      detail: 'Request was throttled. Expected available in 4 seconds.',
+    });
     for (let i = 0; i < 10; i += 1) {
       api.clock.advance(30);
       await login(api, user.email, 'Wrong1234');
@@ -157,7 +159,10 @@ describe('headers, CORS and field limits', () => {
   let plain: TestApi;
   let withCors: TestApi;
   beforeAll(async () => {
-    [plain, withCors] = await Promise.all([startTestApi(), startTestApi({ CORS_ORIGINS: 'https://app.example.com, https://admin.example.com' })]);
+    [plain, withCors] = await Promise.all([
+      startTestApi(),
+      startTestApi({ CORS_ORIGINS: 'https://app.example.com, https://admin.example.com' }),
+    ]);
   });
   afterAll(async () => {
     await Promise.all([plain?.stop(), withCors?.stop()]);
@@ -188,7 +193,11 @@ describe('headers, CORS and field limits', () => {
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
 
     const preflight = await withCors.request('OPTIONS', '/api/users/login/', {
-      headers: { origin: 'https://app.example.com', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+      headers: {
+        origin: 'https://app.example.com',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type',
+      },
     });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-origin')).toBe('https://app.example.com');

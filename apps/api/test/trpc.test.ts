@@ -43,9 +43,7 @@ describe('tRPC router at /trpc', () => {
   });
 
   it('maps validation and domain errors to BAD_REQUEST with the same field-keyed details', async () => {
-    const error = await failure(
-      client().auth.register.mutate({ ...johnDoe, email: 'bad', password1: 'short', password2: 'other' }),
-    );
+    const error = await failure(client().auth.register.mutate({ ...johnDoe, email: 'bad', password1: 'short', password2: 'other' }));
     expect(error.data).toMatchObject({
       code: 'BAD_REQUEST',
       httpStatus: 400,

@@ -68,7 +68,11 @@ export interface Worker {
 export async function startWorker(config: WorkerConfig, overrides: WorkerOverrides = {}): Promise<Worker> {
   const logger = overrides.logger ?? pino({ level: config.LOG_LEVEL, base: { service: 'authsvc-worker' } });
   // The worker may start before the API: opening the database applies the migrations it needs.
-  const server = await openDatabaseServer({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, embeddedPort: config.EMBEDDED_PG_PORT });
+  const server = await openDatabaseServer({
+    databaseUrl: config.DATABASE_URL,
+    dataDir: config.DATA_DIR,
+    embeddedPort: config.EMBEDDED_PG_PORT,
+  });
   const database = await openDatabase(server, { poolSize: config.DB_POOL_SIZE, applicationName: 'authsvc-worker' });
   const clock = overrides.clock ?? systemClock;
   const clientOptions = { logLevel: 'warn' as const, ...overrides.kafkaClientOptions, clientId: config.kafka.clientId };
@@ -99,25 +103,27 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
   };
 
   const consume = async (role: WorkerRole, groupId: string, handler: DomainEventHandler): Promise<void> => {
-    const consumer = await onKafka(runEventConsumer({
-      ...clientOptions,
-      brokers: config.kafka.brokers,
-      groupId,
-      topic: config.kafka.topic,
-      dlqTopic: config.KAFKA_DLQ_TOPIC,
-      idempotent: config.kafka.idempotent,
-      maxAttempts: config.CONSUMER_MAX_ATTEMPTS,
-      backoff: overrides.consumerBackoff,
-      restartBackoff: overrides.consumerRestartBackoff,
-      consumerConfig,
-      handler: (message, context) => {
-        observeConsumed(pipeline, clock, groupId, message, context);
-        return handler(message);
-      },
-      onDeadLetter: (letter) => logger.error({ groupId, ...letter }, 'event dead-lettered'),
-      onCrash: (error, restartInMs) => logger.error({ groupId, err: error, restartInMs }, 'consumer crashed, restarting'),
-      onJoin: (partitions) => logger.info({ groupId, partitions }, 'consumer joined its group'),
-    }));
+    const consumer = await onKafka(
+      runEventConsumer({
+        ...clientOptions,
+        brokers: config.kafka.brokers,
+        groupId,
+        topic: config.kafka.topic,
+        dlqTopic: config.KAFKA_DLQ_TOPIC,
+        idempotent: config.kafka.idempotent,
+        maxAttempts: config.CONSUMER_MAX_ATTEMPTS,
+        backoff: overrides.consumerBackoff,
+        restartBackoff: overrides.consumerRestartBackoff,
+        consumerConfig,
+        handler: (message, context) => {
+          observeConsumed(pipeline, clock, groupId, message, context);
+          return handler(message);
+        },
+        onDeadLetter: (letter) => logger.error({ groupId, ...letter }, 'event dead-lettered'),
+        onCrash: (error, restartInMs) => logger.error({ groupId, err: error, restartInMs }, 'consumer crashed, restarting'),
+        onJoin: (partitions) => logger.info({ groupId, partitions }, 'consumer joined its group'),
+      }),
+    );
     consumers.set(role, consumer);
   };
 

@@ -29,6 +29,8 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   // What an operator can fix (a setting, the brokers) is one line; anything else keeps its stack.
   const known = error instanceof ConfigError || error instanceof KafkaStartupError;
-  console.error(known ? error.message : `The worker could not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  console.error(
+    known ? error.message : `The worker could not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+  );
   process.exit(1);
 });

@@ -29,11 +29,19 @@ describe('loadWorkerConfig', () => {
       KAFKA_REBALANCE_TIMEOUT_MS: '9000',
       KAFKA_MAX_WAIT_MS: '100',
     });
-    expect(config).toMatchObject({ KAFKA_SESSION_TIMEOUT_MS: 6000, KAFKA_HEARTBEAT_INTERVAL_MS: 500, KAFKA_REBALANCE_TIMEOUT_MS: 9000, KAFKA_MAX_WAIT_MS: 100 });
-    expect(loadWorkerConfig({ KAFKA_BROKERS: 'k:9092' })).toMatchObject({ KAFKA_SESSION_TIMEOUT_MS: 30_000, KAFKA_HEARTBEAT_INTERVAL_MS: 3_000 });
-    expect(() => loadWorkerConfig({ KAFKA_BROKERS: 'k:9092', KAFKA_SESSION_TIMEOUT_MS: '6000', KAFKA_HEARTBEAT_INTERVAL_MS: '2500' })).toThrow(
-      /KAFKA_HEARTBEAT_INTERVAL_MS/,
-    );
+    expect(config).toMatchObject({
+      KAFKA_SESSION_TIMEOUT_MS: 6000,
+      KAFKA_HEARTBEAT_INTERVAL_MS: 500,
+      KAFKA_REBALANCE_TIMEOUT_MS: 9000,
+      KAFKA_MAX_WAIT_MS: 100,
+    });
+    expect(loadWorkerConfig({ KAFKA_BROKERS: 'k:9092' })).toMatchObject({
+      KAFKA_SESSION_TIMEOUT_MS: 30_000,
+      KAFKA_HEARTBEAT_INTERVAL_MS: 3_000,
+    });
+    expect(() =>
+      loadWorkerConfig({ KAFKA_BROKERS: 'k:9092', KAFKA_SESSION_TIMEOUT_MS: '6000', KAFKA_HEARTBEAT_INTERVAL_MS: '2500' }),
+    ).toThrow(/KAFKA_HEARTBEAT_INTERVAL_MS/);
   });
 
   it('names every faulty variable at once, Kafka ones included, in the shared format and without their values', () => {

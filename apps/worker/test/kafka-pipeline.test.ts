@@ -50,7 +50,9 @@ interface Scope {
 }
 
 const inScope = (scope: Scope, userId: number | null, email: string | null): boolean =>
-  userId !== null ? scope.users.includes(userId) : email !== null && (scope.emails ?? []).map(normalizeEmail).includes(normalizeEmail(email));
+  userId !== null
+    ? scope.users.includes(userId)
+    : email !== null && (scope.emails ?? []).map(normalizeEmail).includes(normalizeEmail(email));
 
 /** The audit rows of the scope's accounts, in arrival order. */
 const auditRows = async (scope: Scope): Promise<AuditRow[]> =>
@@ -61,7 +63,10 @@ const auditedIds = async (): Promise<string[]> =>
   (await h.database.db.selectFrom('audit_log').select('event_id').execute()).map((row) => row.event_id);
 /** Outbox rows no relay has locked: fewer than all while a relay holds a batch it cannot publish. */
 const unlockedOutboxSize = async (): Promise<number> =>
-  Number((await sql<{ n: string }>`select count(*) as n from (select 1 from outbox for update skip locked) as free`.execute(h.database.db)).rows[0]!.n);
+  Number(
+    (await sql<{ n: string }>`select count(*) as n from (select 1 from outbox for update skip locked) as free`.execute(h.database.db))
+      .rows[0]!.n,
+  );
 const outboxSize = async (): Promise<number> =>
   Number((await sql<{ n: string }>`select count(*) as n from outbox`.execute(h.database.db)).rows[0]!.n);
 const wire = (recordValue: Buffer | null): AuthEvent => {
@@ -207,7 +212,11 @@ describe('worker with Kafka: relay, audit and token cleanup', () => {
       const rows = await settled(scope, 3 + 6);
       expect(rows).toHaveLength(3 + 6);
       for (const user of users) {
-        expect(rows.filter((r) => r.user_id === user.id).map((r) => r.type)).toEqual(['user.registered', 'user.logged_in', 'user.logged_out']);
+        expect(rows.filter((r) => r.user_id === user.id).map((r) => r.type)).toEqual([
+          'user.registered',
+          'user.logged_in',
+          'user.logged_out',
+        ]);
       }
     },
   );
@@ -250,7 +259,10 @@ describe('worker with Kafka: relay, audit and token cleanup', () => {
     const presented = await h.request('GET', '/api/users/me/', undefined, stale);
     expect(presented).toEqual({ status: 401, body: { detail: 'Token has expired.' } });
 
-    await eventually(async () => (await h.database.db.selectFrom('tokens').select('digest').execute()).length === 0, 'the expired tokens to be purged');
+    await eventually(
+      async () => (await h.database.db.selectFrom('tokens').select('digest').execute()).length === 0,
+      'the expired tokens to be purged',
+    );
     // token.expired, then one tokens.purged per user.
     const rows = await settled(scope, 3 + 4 + 1 + 3);
     expect(rows).toHaveLength(3 + 4 + 1 + 3);

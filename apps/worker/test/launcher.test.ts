@@ -3,7 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startMockKafka, type MockKafka } from '@authsvc/adapter-kafka/testing';
 import { freePort } from '@authsvc/testing-postgres';
-import { eventually, LAUNCH_TIMEOUT_MS, pnpmEnv, postmasterPid, processExists, startPnpm, stopPnpm, type PnpmProcess } from '@authsvc/api/testing';
+import {
+  eventually,
+  LAUNCH_TIMEOUT_MS,
+  pnpmEnv,
+  postmasterPid,
+  processExists,
+  startPnpm,
+  stopPnpm,
+  type PnpmProcess,
+} from '@authsvc/api/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 describe('pnpm start:worker: says it builds, and stops with its pnpm process', () => {
@@ -26,8 +35,14 @@ describe('pnpm start:worker: says it builds, and stops with its pnpm process', (
   });
 
   it('logs which database and brokers it uses, without the password', () => {
-    const line = worker.stdout().split('\n').find((text) => text.includes('worker started'))!;
-    expect(JSON.parse(line)).toMatchObject({ database: expect.stringContaining(`embedded PostgreSQL in ${dataDir}`), brokers: kafka.brokers });
+    const line = worker
+      .stdout()
+      .split('\n')
+      .find((text) => text.includes('worker started'))!;
+    expect(JSON.parse(line)).toMatchObject({
+      database: expect.stringContaining(`embedded PostgreSQL in ${dataDir}`),
+      brokers: kafka.brokers,
+    });
     expect(line).not.toContain(':postgres@');
   });
 

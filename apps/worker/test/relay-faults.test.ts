@@ -107,7 +107,9 @@ describe('outbox relay faults', () => {
     const published = onKafka().filter((event) => writtenIds.has(event.id));
     expect(published).toHaveLength(written.length);
     for (const userId of users) {
-      expect(published.filter((e) => e.userId === userId).map((e) => e.id)).toEqual(written.filter((e) => e.userId === userId).map((e) => e.id));
+      expect(published.filter((e) => e.userId === userId).map((e) => e.id)).toEqual(
+        written.filter((e) => e.userId === userId).map((e) => e.id),
+      );
     }
   });
 

@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { createKafkaClient, EVENT_HEADERS, toKafkaMessage, type KafkaConsumerLike, type KafkaIncomingMessage } from '@authsvc/adapter-kafka';
+import {
+  createKafkaClient,
+  EVENT_HEADERS,
+  toKafkaMessage,
+  type KafkaConsumerLike,
+  type KafkaIncomingMessage,
+} from '@authsvc/adapter-kafka';
 import { startMockKafka, testClientOptions, testConsumerConfig, uniqueName, type MockKafka } from '@authsvc/adapter-kafka/testing';
 import { openDatabase, type OpenDatabase } from '@authsvc/adapter-postgres';
 import { createApiApp, loadConfig, type ApiApp } from '@authsvc/api';
@@ -132,10 +138,7 @@ export async function startHarness(): Promise<Harness> {
   const clock = new ManualClock(new Date());
   const topic = uniqueName('auth.events');
   const dlqTopic = `${topic}.dlq`;
-  const api = await createApiApp(
-    loadConfig(testApiEnv(database.url, { KAFKA_BROKERS: kafka.brokers.join(',') })),
-    { clock },
-  );
+  const api = await createApiApp(loadConfig(testApiEnv(database.url, { KAFKA_BROKERS: kafka.brokers.join(',') })), { clock });
   const address = await api.server.listen({ host: '127.0.0.1', port: 0 });
   const workers: Worker[] = [];
   // One pair of groups per file, so workers started side by side share them.
@@ -195,5 +198,11 @@ export async function startHarness(): Promise<Harness> {
 
 /** An account to register, unique per call. */
 export function someone(name: string): { first_name: string; last_name: string; email: string; password1: string; password2: string } {
-  return { first_name: name, last_name: 'Test', email: `${name.toLowerCase()}@example.com`, password1: 'Password123', password2: 'Password123' };
+  return {
+    first_name: name,
+    last_name: 'Test',
+    email: `${name.toLowerCase()}@example.com`,
+    password1: 'Password123',
+    password2: 'Password123',
+  };
 }

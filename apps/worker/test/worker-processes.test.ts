@@ -64,7 +64,10 @@ describe('worker start-up', () => {
       }),
     ]).finally(() => clearTimeout(timer));
     expect(exit.code).toBe(1);
-    const problems = child.output().split('\n').filter((line) => line.trim() !== '' && !line.startsWith('{'));
+    const problems = child
+      .output()
+      .split('\n')
+      .filter((line) => line.trim() !== '' && !line.startsWith('{'));
     expect(problems).toHaveLength(1);
     expect(problems[0]).toContain(h.kafka.brokers.join(','));
     expect(problems[0]).toContain('KAFKA_IDEMPOTENT=false');
@@ -146,14 +149,22 @@ describe('workers side by side', () => {
     try {
       b = worker({ METRICS_PORT: String(ports.b) });
       await eventually(started(b, 'B'), 'worker B to start', 90_000);
-      await eventually(async () => (await groupsHandled(b, ports.b)).size === 2 && alive(a, 'A'), 'worker B to handle records of both groups', 90_000);
+      await eventually(
+        async () => (await groupsHandled(b, ports.b)).size === 2 && alive(a, 'A'),
+        'worker B to handle records of both groups',
+        90_000,
+      );
     } finally {
       await stopLogins();
     }
     await allAudited();
     expect(alive(a, 'A') && alive(b, 'B')).toBe(true);
     const groups = Object.values(pick(h.workerEnv(), 'AUDIT_GROUP_ID', 'CLEANUP_GROUP_ID'));
-    await eventually(async () => (await readyz(ports.a)).status === 200 && (await readyz(ports.b)).status === 200, 'both workers ready', 60_000);
+    await eventually(
+      async () => (await readyz(ports.a)).status === 200 && (await readyz(ports.b)).status === 200,
+      'both workers ready',
+      60_000,
+    );
     for (const group of groups) {
       const [ofA, ofB] = [holding(a).get(group) ?? [], holding(b).get(group) ?? []];
       expect(ofB.length, `B holds partitions of ${group}`).toBeGreaterThan(0);
@@ -164,7 +175,7 @@ describe('workers side by side', () => {
     console.info(`consumer restarts during the join: A ${restarts(a)}, B ${restarts(b)}`);
   }, 300_000);
 
-  it('hands a SIGKILLed worker\'s partitions to the other one within the session and rebalance timeouts, auditing every event once', async () => {
+  it("hands a SIGKILLed worker's partitions to the other one within the session and rebalance timeouts, auditing every event once", async () => {
     const groups = Object.values(pick(h.workerEnv(), 'AUDIT_GROUP_ID', 'CLEANUP_GROUP_ID'));
     const all = new Map(groups.map((group) => [group, [...(holding(a).get(group) ?? []), ...(holding(b).get(group) ?? [])].sort()]));
     const stopLogins = steadyLogins();
@@ -185,7 +196,11 @@ describe('workers side by side', () => {
     for (const group of groups) expect([...holding(a).get(group)!].sort()).toEqual(all.get(group));
     // The broker notices the silent member after the session timeout and then gives the group up
     // to the rebalance timeout to re-form (plus the mock's 1 s session check); 74 s before this fix.
-    const { KAFKA_SESSION_TIMEOUT_MS: session, KAFKA_REBALANCE_TIMEOUT_MS: rebalance } = pick(h.workerEnv(), 'KAFKA_SESSION_TIMEOUT_MS', 'KAFKA_REBALANCE_TIMEOUT_MS');
+    const { KAFKA_SESSION_TIMEOUT_MS: session, KAFKA_REBALANCE_TIMEOUT_MS: rebalance } = pick(
+      h.workerEnv(),
+      'KAFKA_SESSION_TIMEOUT_MS',
+      'KAFKA_REBALANCE_TIMEOUT_MS',
+    );
     console.info(`takeover after SIGKILL: ${takeoverMs} ms (session ${session} ms, rebalance ${rebalance} ms)`);
     expect(takeoverMs).toBeLessThan(Number(session) + Number(rebalance) + 1_000);
     expect((await readyz(ports.a)).status).toBe(200);
@@ -198,12 +213,16 @@ describe('worker readiness', () => {
     // Groups of its own: their first join takes the mock's initial rebalance delay (3 s).
     const c = worker({ METRICS_PORT: String(port), AUDIT_GROUP_ID: uniqueName('audit'), CLEANUP_GROUP_ID: uniqueName('cleanup') });
     const answers: Readiness[] = [];
-    await eventually(async () => {
-      alive(c, 'C');
-      const answer = await readyz(port).catch(() => null);
-      if (answer) answers.push(answer);
-      return answer?.status === 200;
-    }, 'worker C to be ready', 60_000);
+    await eventually(
+      async () => {
+        alive(c, 'C');
+        const answer = await readyz(port).catch(() => null);
+        if (answer) answers.push(answer);
+        return answer?.status === 200;
+      },
+      'worker C to be ready',
+      60_000,
+    );
     // The relay's producer may still be connecting when the first answer comes.
     expect(answers[0]).toEqual({
       status: 503,

@@ -71,10 +71,7 @@ export interface KafkaConsumerLike {
     eachBatchAutoResolve?: boolean;
     eachBatch: (context: KafkaBatchContext) => Promise<void>;
   }): Promise<void>;
-  on(
-    eventName: 'consumer.crash',
-    listener: (event: KafkaInstrumentationEvent<{ error: Error; restart: boolean }>) => void,
-  ): unknown;
+  on(eventName: 'consumer.crash', listener: (event: KafkaInstrumentationEvent<{ error: Error; restart: boolean }>) => void): unknown;
   /** After each completed join and sync: the partitions this member now holds, by topic. */
   on(
     eventName: 'consumer.group_join',

@@ -102,10 +102,7 @@ export interface CreateKafkaEventPublisherOptions extends Omit<KafkaClientOption
  * Creates a publisher whose producer waits for all in-sync replicas and keeps one request in
  * flight, so a retried send cannot overtake the one before it and one user's events stay in order.
  */
-export function createKafkaEventPublisher(
-  settings: KafkaSettings,
-  options: CreateKafkaEventPublisherOptions = {},
-): KafkaEventPublisher {
+export function createKafkaEventPublisher(settings: KafkaSettings, options: CreateKafkaEventPublisherOptions = {}): KafkaEventPublisher {
   const { client: givenClient, producerRetry, ...clientOptions } = options;
   const client = givenClient ?? createKafkaClient({ ...clientOptions, brokers: settings.brokers, clientId: settings.clientId });
   const producer = client.producer({

@@ -1,12 +1,13 @@
 import type { KafkaSettings } from './kafka-settings.js';
 
 // Socket errors and kafkajs errors that mean no broker answered at all.
-const UNREACHABLE = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|KafkaJSConnectionError|KafkaJSConnectionClosedError|KafkaJSRequestTimeoutError/;
+const UNREACHABLE =
+  /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|KafkaJSConnectionError|KafkaJSConnectionClosedError|KafkaJSRequestTimeoutError/;
 
 /** The error and every error it wraps (`cause`, or kafkajs' `originalError`), outermost first. */
 function chain(error: unknown): unknown[] {
   const errors: unknown[] = [];
-  for (let next: unknown = error; next !== undefined && next !== null && errors.length < 10; ) {
+  for (let next: unknown = error; next !== undefined && next !== null && errors.length < 10;) {
     errors.push(next);
     const wrapped = next as { cause?: unknown; originalError?: unknown };
     next = wrapped.cause ?? wrapped.originalError;
@@ -24,10 +25,10 @@ function describe(error: unknown): string {
 function likelyFix(errors: readonly unknown[], settings: Pick<KafkaSettings, 'idempotent'>): string {
   const text = errors.map(describe).join(' | ');
   if (settings.idempotent && /KafkaJSBrokerNotFound|not found in the cached metadata/.test(text)) {
-    return 'the cluster names no controller, which the idempotent producer needs (librdkafka\'s mock cluster has none): set KAFKA_IDEMPOTENT=false for such a cluster, and keep it true on a real one';
+    return "the cluster names no controller, which the idempotent producer needs (librdkafka's mock cluster has none): set KAFKA_IDEMPOTENT=false for such a cluster, and keep it true on a real one";
   }
   if (UNREACHABLE.test(text)) return 'no broker answered: check KAFKA_BROKERS and that the brokers are up and reachable from this host';
-  return 'check KAFKA_BROKERS, the other KAFKA_* settings and the brokers\' logs';
+  return "check KAFKA_BROKERS, the other KAFKA_* settings and the brokers' logs";
 }
 
 /** The worker could not start talking to Kafka; the message is one line naming the brokers, the cause and the likely fix. */

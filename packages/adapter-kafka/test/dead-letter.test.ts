@@ -1,14 +1,7 @@
 import { serializeEvent } from '@authsvc/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKafkaClient, DLQ_HEADERS, runEventConsumer, toKafkaMessage, type DeadLetter } from '../src/index.js';
-import {
-  collectRecords,
-  startMockKafka,
-  testClientOptions,
-  testConsumerConfig,
-  uniqueName,
-  type MockKafka,
-} from '../src/testing/index.js';
+import { collectRecords, startMockKafka, testClientOptions, testConsumerConfig, uniqueName, type MockKafka } from '../src/testing/index.js';
 import { domainEvent, eventually } from './support.js';
 
 let kafka: MockKafka;

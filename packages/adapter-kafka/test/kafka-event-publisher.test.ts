@@ -72,9 +72,7 @@ describe('KafkaEventPublisher', () => {
     const publisher = new KafkaEventPublisher(producer);
     const broken: AuthEvent = { ...domainEvent('tokens.purged', 1, { count: 1 }), id: 'not-a-uuid' };
 
-    await expect(publisher.publish([domainEvent('user.logged_in', 1, {}), broken])).rejects.toBeInstanceOf(
-      InvalidEventError,
-    );
+    await expect(publisher.publish([domainEvent('user.logged_in', 1, {}), broken])).rejects.toBeInstanceOf(InvalidEventError);
     expect(producer.sent).toEqual([]);
   });
 

@@ -1,14 +1,7 @@
 import { serializeEvent, type AuthEvent } from '@authsvc/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKafkaEventPublisher, EVENT_HEADERS, runEventConsumer, type EventHandler } from '../src/index.js';
-import {
-  collectRecords,
-  startMockKafka,
-  testClientOptions,
-  testConsumerConfig,
-  uniqueName,
-  type MockKafka,
-} from '../src/testing/index.js';
+import { collectRecords, startMockKafka, testClientOptions, testConsumerConfig, uniqueName, type MockKafka } from '../src/testing/index.js';
 import { domainEvent, eventually } from './support.js';
 
 let kafka: MockKafka;

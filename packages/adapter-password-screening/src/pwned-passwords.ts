@@ -46,7 +46,8 @@ function parseRange(body: string): ReadonlyMap<string, number> {
   for (const raw of body.split('\n')) {
     const line = raw.trim().toUpperCase();
     if (line === '') continue;
-    if (!RANGE_LINE.test(line)) throw new PwnedPasswordsUnavailableError('malformed', 'the range API answered a line that is not SUFFIX:COUNT');
+    if (!RANGE_LINE.test(line))
+      throw new PwnedPasswordsUnavailableError('malformed', 'the range API answered a line that is not SUFFIX:COUNT');
     const count = Number(line.slice(36));
     if (count > 0) seen.set(line.slice(0, 35), count);
   }

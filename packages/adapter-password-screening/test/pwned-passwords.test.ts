@@ -81,7 +81,9 @@ describe('PwnedPasswordsPolicy against the range API', () => {
   it('honours a base URL with a path', async () => {
     const api = servePwnedPasswordsRange({ breached: { 'P@ssw0rd!': 1 }, baseUrl: 'http://127.0.0.1:9/pwned' });
     server.use(api.handler);
-    expect(await policyWith({ baseUrl: 'http://127.0.0.1:9/pwned/' }).policy.screen(candidate('P@ssw0rd!'))).toEqual([{ kind: 'breached' }]);
+    expect(await policyWith({ baseUrl: 'http://127.0.0.1:9/pwned/' }).policy.screen(candidate('P@ssw0rd!'))).toEqual([
+      { kind: 'breached' },
+    ]);
   });
 });
 

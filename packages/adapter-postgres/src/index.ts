@@ -1,5 +1,14 @@
 export type { Kysely, Transaction } from 'kysely';
-export type { AuditLogTable, Database, OutboxPayload, OutboxTable, Timestamp, ThrottlesTable, TokensTable, UsersTable } from './database.js';
+export type {
+  AuditLogTable,
+  Database,
+  OutboxPayload,
+  OutboxTable,
+  Timestamp,
+  ThrottlesTable,
+  TokensTable,
+  UsersTable,
+} from './database.js';
 export { createKysely, type CreateKyselyOptions } from './create-kysely.js';
 export { classifyDatabaseError, type DatabaseErrorKind } from './database-error.js';
 export { withQueryDeadline } from './query-deadline.js';

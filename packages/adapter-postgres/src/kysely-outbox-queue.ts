@@ -26,28 +26,24 @@ export class KyselyOutboxQueue implements OutboxQueue {
   constructor(private readonly db: Kysely<Database>) {}
 
   /** Delivers and deletes up to `limit` of the oldest events in one transaction; see the class comment. */
-  async deliverOldest(
-    limit: number,
-    deliver: (events: readonly DomainEvent[]) => Promise<void>,
-  ): Promise<OutboxBatchOutcome> {
+  async deliverOldest(limit: number, deliver: (events: readonly DomainEvent[]) => Promise<void>): Promise<OutboxBatchOutcome> {
     return this.db.transaction().execute(async (trx): Promise<OutboxBatchOutcome> => {
-      const lock = await sql<{ leader: boolean }>`select pg_try_advisory_xact_lock(${OUTBOX_RELAY_LOCK_KEY}::bigint) as leader`.execute(trx);
+      const lock = await sql<{ leader: boolean }>`select pg_try_advisory_xact_lock(${OUTBOX_RELAY_LOCK_KEY}::bigint) as leader`.execute(
+        trx,
+      );
       if (lock.rows[0]?.leader !== true) return { kind: 'standby' };
-      const rows = await trx
-        .selectFrom('outbox')
-        .select(['seq', 'payload'])
-        .orderBy('seq')
-        .limit(limit)
-        .forUpdate()
-        .skipLocked()
-        .execute();
+      const rows = await trx.selectFrom('outbox').select(['seq', 'payload']).orderBy('seq').limit(limit).forUpdate().skipLocked().execute();
       if (rows.length === 0) return { kind: 'published', count: 0 };
       // A rejection here (a payload that breaks the contract, or a failed delivery) rolls the
       // transaction back, so the rows stay for the next attempt.
       await deliver(rows.map((row) => toDomainEvent(row.payload)));
       await trx
         .deleteFrom('outbox')
-        .where('seq', 'in', rows.map((row) => row.seq))
+        .where(
+          'seq',
+          'in',
+          rows.map((row) => row.seq),
+        )
         .execute();
       return { kind: 'published', count: rows.length };
     });

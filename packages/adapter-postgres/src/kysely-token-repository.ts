@@ -72,14 +72,7 @@ export class KyselyTokenRepository implements TokenRepository {
     const rows = await this.db
       .deleteFrom('tokens')
       .where('digest', 'in', (eb) =>
-        eb
-          .selectFrom('tokens')
-          .select('digest')
-          .where('expires_at', '<=', now)
-          .orderBy('expires_at')
-          .limit(limit)
-          .forUpdate()
-          .skipLocked(),
+        eb.selectFrom('tokens').select('digest').where('expires_at', '<=', now).orderBy('expires_at').limit(limit).forUpdate().skipLocked(),
       )
       .returning('user_id')
       .execute();

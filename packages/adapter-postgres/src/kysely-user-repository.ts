@@ -32,11 +32,7 @@ export class KyselyUserRepository implements UserRepository {
 
   /** The user whose email normalises to the same address, or null. */
   async findByEmail(email: string): Promise<User | null> {
-    const row = await this.db
-      .selectFrom('users')
-      .selectAll()
-      .where('email_normalized', '=', normalizeEmail(email))
-      .executeTakeFirst();
+    const row = await this.db.selectFrom('users').selectAll().where('email_normalized', '=', normalizeEmail(email)).executeTakeFirst();
     return row ? toUser(row) : null;
   }
 

@@ -19,10 +19,7 @@ export class MigrationFailedError extends Error {
     readonly migrationName: string | null,
     cause: unknown,
   ) {
-    super(
-      `database migration ${migrationName ?? '(setup)'} failed: ${cause instanceof Error ? cause.message : String(cause)}`,
-      { cause },
-    );
+    super(`database migration ${migrationName ?? '(setup)'} failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
   }
 }
 

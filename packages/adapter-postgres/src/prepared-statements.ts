@@ -42,8 +42,10 @@ export function withPreparedStatements(pool: pg.Pool): PostgresPool {
         if (typeof sqlOrCursor === 'string') {
           const sql = sqlOrCursor;
           // pg types `command` as any string; Kysely lists the ones it reads.
-          return underDeadline(client, sql, () =>
-            client.query({ name: nameFor(sql), text: sql, values: [...parameters] }) as Promise<PostgresQueryResult<unknown>>,
+          return underDeadline(
+            client,
+            sql,
+            () => client.query({ name: nameFor(sql), text: sql, values: [...parameters] }) as Promise<PostgresQueryResult<unknown>>,
           );
         }
         // A streaming cursor (pg-cursor) is a Submittable that pg runs as it is.

@@ -34,7 +34,11 @@ async function backendsGone(applicationName: string): Promise<void> {
 describe('a pooled connection lost while checked out', () => {
   it('fails the query in hand as unavailable, without an unhandled error, and the pool replaces it', async () => {
     const errors: Error[] = [];
-    const db = createKysely(database.url, { poolSize: 1, applicationName: 'faults-terminated', onPoolError: (error) => errors.push(error) });
+    const db = createKysely(database.url, {
+      poolSize: 1,
+      applicationName: 'faults-terminated',
+      onPoolError: (error) => errors.push(error),
+    });
     try {
       const lost = failure(
         db.transaction().execute(async (trx) => {
@@ -74,32 +78,38 @@ describe('classifyDatabaseError', () => {
 });
 
 describe('withQueryDeadline', () => {
-  it('drops the connection of a statement in flight when the deadline passes: its transaction rolls back, never commits', { timeout: 30_000 }, async () => {
-    const db = createKysely(database.url, { poolSize: 1, applicationName: 'faults-deadline' });
-    try {
-      await sql`create table deadline_probe (n int)`.execute(database.db);
-      const controller = new AbortController();
-      const work = withQueryDeadline(controller.signal, () =>
-        db.transaction().execute(async (trx) => {
-          await sql`insert into deadline_probe values (1)`.execute(trx);
-          await sql`select pg_sleep(2)`.execute(trx);
-        }),
-      );
-      // Abort once the sleep is running on the server.
-      for (let attempt = 0; attempt < 100; attempt += 1) {
-        const { rows } = await sql<{ n: number }>`
-          select count(*)::int as n from pg_stat_activity where application_name = 'faults-deadline' and query like 'select pg_sleep%'`.execute(database.db);
-        if (rows[0]!.n > 0) break;
-        await new Promise((resolve) => setTimeout(resolve, 50));
+  it(
+    'drops the connection of a statement in flight when the deadline passes: its transaction rolls back, never commits',
+    { timeout: 30_000 },
+    async () => {
+      const db = createKysely(database.url, { poolSize: 1, applicationName: 'faults-deadline' });
+      try {
+        await sql`create table deadline_probe (n int)`.execute(database.db);
+        const controller = new AbortController();
+        const work = withQueryDeadline(controller.signal, () =>
+          db.transaction().execute(async (trx) => {
+            await sql`insert into deadline_probe values (1)`.execute(trx);
+            await sql`select pg_sleep(2)`.execute(trx);
+          }),
+        );
+        // Abort once the sleep is running on the server.
+        for (let attempt = 0; attempt < 100; attempt += 1) {
+          const { rows } = await sql<{ n: number }>`
+          select count(*)::int as n from pg_stat_activity where application_name = 'faults-deadline' and query like 'select pg_sleep%'`.execute(
+            database.db,
+          );
+          if (rows[0]!.n > 0) break;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        controller.abort(new DOMException('deadline', 'TimeoutError'));
+        expect(classifyDatabaseError(await failure(work))).toBe('unavailable');
+        await backendsGone('faults-deadline');
+        expect((await sql<{ n: number }>`select count(*)::int as n from deadline_probe`.execute(database.db)).rows).toEqual([{ n: 0 }]);
+      } finally {
+        await db.destroy();
       }
-      controller.abort(new DOMException('deadline', 'TimeoutError'));
-      expect(classifyDatabaseError(await failure(work))).toBe('unavailable');
-      await backendsGone('faults-deadline');
-      expect((await sql<{ n: number }>`select count(*)::int as n from deadline_probe`.execute(database.db)).rows).toEqual([{ n: 0 }]);
-    } finally {
-      await db.destroy();
-    }
-  });
+    },
+  );
 
   it('sends no statement once the deadline has passed: the work fails with its reason and commits nothing', async () => {
     const db = createKysely(database.url, { poolSize: 1 });

@@ -11,9 +11,25 @@ const uuid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0
 
 /** One event of every type the domain emits. */
 const everyType: DomainEvent[] = [
-  { id: uuid(1), type: 'user.registered', version: 1, occurredAt, userId: 7, metadata, data: { email: 'Ada@Example.com', firstName: 'Ada', lastName: 'Lovelace' } },
+  {
+    id: uuid(1),
+    type: 'user.registered',
+    version: 1,
+    occurredAt,
+    userId: 7,
+    metadata,
+    data: { email: 'Ada@Example.com', firstName: 'Ada', lastName: 'Lovelace' },
+  },
   { id: uuid(2), type: 'user.logged_in', version: 1, occurredAt, userId: 7, metadata, data: {} },
-  { id: uuid(3), type: 'user.login_failed', version: 1, occurredAt, userId: null, metadata: { ip: null, userAgent: null, requestId: null }, data: { email: 'x@example.com', reason: 'bad_credentials' } },
+  {
+    id: uuid(3),
+    type: 'user.login_failed',
+    version: 1,
+    occurredAt,
+    userId: null,
+    metadata: { ip: null, userAgent: null, requestId: null },
+    data: { email: 'x@example.com', reason: 'bad_credentials' },
+  },
   { id: uuid(4), type: 'user.logged_out', version: 1, occurredAt, userId: 7, metadata, data: { allTokens: true, revoked: 3 } },
   { id: uuid(5), type: 'token.expired', version: 1, occurredAt, userId: 7, metadata, data: { expiredAt: '2026-03-01T00:00:00.000Z' } },
   { id: uuid(6), type: 'tokens.purged', version: 1, occurredAt, userId: 7, metadata, data: { count: 2 } },
@@ -85,7 +101,9 @@ describe('KyselyOutbox on PostgreSQL', () => {
 
     expect(a.map((r) => r.id)).toEqual([uuid(1), uuid(2), uuid(3)]);
     expect(b.map((r) => r.id)).toEqual([uuid(4), uuid(5), uuid(6)]);
-    const plan = await sql<{ 'QUERY PLAN': string }>`explain select seq from outbox order by seq limit 3 for update skip locked`.execute(database.db);
+    const plan = await sql<{ 'QUERY PLAN': string }>`explain select seq from outbox order by seq limit 3 for update skip locked`.execute(
+      database.db,
+    );
     expect(plan.rows.map((r) => r['QUERY PLAN']).join('\n')).toMatch(/outbox_pkey|Seq Scan/);
   });
 });

@@ -14,7 +14,7 @@ const newUser = (email: string): NewUser => ({
 
 /** The same address in ten spellings, as ten racing registrations might type it. */
 const spellings = Array.from({ length: 10 }, (_, i) =>
-  [...'race@example.com'].map((c, j) => ((i >> j % 4) & 1 ? c.toUpperCase() : c)).join(''),
+  [...'race@example.com'].map((c, j) => ((i >> (j % 4)) & 1 ? c.toUpperCase() : c)).join(''),
 );
 
 describe('KyselyUserRepository on PostgreSQL', () => {

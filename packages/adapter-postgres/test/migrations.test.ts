@@ -3,7 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKysely, createMigrator, migrateToLatest, MigrationFailedError } from '../src/index.js';
 import { emptyTestDatabase, type EmptyTestDatabase } from './test-database.js';
 
-const ALL = ['0001_create_users', '0002_create_tokens', '0003_create_outbox', '0004_create_audit_log', '0005_create_throttles', '0006_normalize_emails'];
+const ALL = [
+  '0001_create_users',
+  '0002_create_tokens',
+  '0003_create_outbox',
+  '0004_create_audit_log',
+  '0005_create_throttles',
+  '0006_normalize_emails',
+];
 
 describe('migrateToLatest', () => {
   let database: EmptyTestDatabase;
@@ -21,7 +28,15 @@ describe('migrateToLatest', () => {
     expect(await migrateToLatest(database.db)).toEqual([]);
     const tables = await sql<{ table_name: string }>`
       select table_name from information_schema.tables where table_schema = 'public' order by table_name`.execute(database.db);
-    expect(tables.rows.map((r) => r.table_name)).toEqual(['audit_log', 'kysely_migration', 'kysely_migration_lock', 'outbox', 'throttles', 'tokens', 'users']);
+    expect(tables.rows.map((r) => r.table_name)).toEqual([
+      'audit_log',
+      'kysely_migration',
+      'kysely_migration_lock',
+      'outbox',
+      'throttles',
+      'tokens',
+      'users',
+    ]);
   });
 
   it('is safe when several processes migrate at once', async () => {
@@ -76,14 +91,34 @@ describe('migrateToLatest', () => {
     const db = database.db;
     const user = await db
       .insertInto('users')
-      .values({ first_name: 'A', last_name: 'B', email: 'digest@example.com', email_normalized: 'digest@example.com', password_hash: 'h', created_at: new Date() })
+      .values({
+        first_name: 'A',
+        last_name: 'B',
+        email: 'digest@example.com',
+        email_normalized: 'digest@example.com',
+        password_hash: 'h',
+        created_at: new Date(),
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     const token = (digest: string) => ({ digest, user_id: user.id, created_at: new Date(), expires_at: new Date() });
     // A clear 40-hex secret, and an uppercase digest, are both refused.
-    await expect(db.insertInto('tokens').values(token('a'.repeat(40))).execute()).rejects.toThrow(/check constraint/);
-    await expect(db.insertInto('tokens').values(token('A'.repeat(64))).execute()).rejects.toThrow(/check constraint/);
-    await db.insertInto('tokens').values(token('f'.repeat(64))).execute();
+    await expect(
+      db
+        .insertInto('tokens')
+        .values(token('a'.repeat(40)))
+        .execute(),
+    ).rejects.toThrow(/check constraint/);
+    await expect(
+      db
+        .insertInto('tokens')
+        .values(token('A'.repeat(64)))
+        .execute(),
+    ).rejects.toThrow(/check constraint/);
+    await db
+      .insertInto('tokens')
+      .values(token('f'.repeat(64)))
+      .execute();
     // Deleting the user takes its tokens with it.
     await db.deleteFrom('users').where('id', '=', user.id).execute();
     expect(await db.selectFrom('tokens').selectAll().execute()).toEqual([]);
@@ -96,11 +131,21 @@ describe('migrateToLatest', () => {
       const typed = [' Ada@Example.COM', 'zoe\u0308@example.com'];
       const db = fresh.db as unknown as Kysely<any>;
       for (const email of typed) {
-        await db.insertInto('users').values({ first_name: 'A', last_name: 'B', email, password_hash: 'h', created_at: new Date() }).execute();
+        await db
+          .insertInto('users')
+          .values({ first_name: 'A', last_name: 'B', email, password_hash: 'h', created_at: new Date() })
+          .execute();
       }
       await db
         .insertInto('audit_log')
-        .values({ event_id: '00000000-0000-4000-8000-000000000001', type: 'user.login_failed', version: 1, email: 'GHOST@Example.com', occurred_at: new Date(), payload: '{}' })
+        .values({
+          event_id: '00000000-0000-4000-8000-000000000001',
+          type: 'user.login_failed',
+          version: 1,
+          email: 'GHOST@Example.com',
+          occurred_at: new Date(),
+          payload: '{}',
+        })
         .execute();
       expect(await migrateToLatest(fresh.db)).toEqual(['0006_normalize_emails']);
       const users = await fresh.db.selectFrom('users').select(['email', 'email_normalized']).orderBy('id').execute();
@@ -121,12 +166,19 @@ describe('migrateToLatest', () => {
       const db = fresh.db as unknown as Kysely<any>;
       // Distinct under lower(), one address once composed (NFC).
       for (const email of ['zo\u00eb@example.com', 'zoe\u0308@example.com']) {
-        await db.insertInto('users').values({ first_name: 'A', last_name: 'B', email, password_hash: 'h', created_at: new Date() }).execute();
+        await db
+          .insertInto('users')
+          .values({ first_name: 'A', last_name: 'B', email, password_hash: 'h', created_at: new Date() })
+          .execute();
       }
       const failure = await migrateToLatest(fresh.db).catch((error: unknown) => error);
-      expect((failure as Error).message).toMatch(/accounts share one normalised email; merge or rename them, then migrate again: zo\u00eb@example.com \(ids 1, 2\)/);
+      expect((failure as Error).message).toMatch(
+        /accounts share one normalised email; merge or rename them, then migrate again: zo\u00eb@example.com \(ids 1, 2\)/,
+      );
       const columns = await sql<{ column_name: string }>`
-        select column_name from information_schema.columns where table_name = 'users' and column_name = 'email_normalized'`.execute(fresh.db);
+        select column_name from information_schema.columns where table_name = 'users' and column_name = 'email_normalized'`.execute(
+        fresh.db,
+      );
       expect(columns.rows).toEqual([]);
     } finally {
       await fresh.drop();

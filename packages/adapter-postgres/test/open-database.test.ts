@@ -16,7 +16,7 @@ function watched(server: DatabaseServer): DatabaseServer & { stops: number } {
 }
 
 describe('openDatabase', () => {
-  it('opens the server\'s database migrated, and close() lets go of the pool, then of the server', async () => {
+  it("opens the server's database migrated, and close() lets go of the pool, then of the server", async () => {
     const server = watched(await createTestDatabase());
     const database = await openDatabase(server, TEST_POOL);
     try {

@@ -43,7 +43,9 @@ const unchecked =
   <S extends z.ZodType>(schema: S, body: unknown): Unchecked<z.output<S>> =>
   (): Result<z.output<S>, InvalidInput> => {
     const validation = validateBody(schema, body);
-    return validation.ok ? { ok: true, value: validation.value } : { ok: false, error: { code: 'invalid_input', fields: validation.errors } };
+    return validation.ok
+      ? { ok: true, value: validation.value }
+      : { ok: false, error: { code: 'invalid_input', fields: validation.errors } };
   };
 
 // Built once: read when a registration fails validation, to report a taken email beside the rest.
@@ -63,10 +65,7 @@ export const toUserResponse = (user: PublicUser): UserResponse => ({
  */
 export function createAuthEndpoints(service: AuthService) {
   /** Resolves the caller from an Authorization header; null when none was presented. */
-  async function authenticate(
-    authorization: string | undefined,
-    context: RequestContext,
-  ): Promise<EdgeResult<Authenticated | null>> {
+  async function authenticate(authorization: string | undefined, context: RequestContext): Promise<EdgeResult<Authenticated | null>> {
     const credentials = readTokenCredentials(authorization);
     if (credentials.kind === 'absent') return success(200, null);
     if (credentials.kind === 'malformed') return failure(401, { detail: credentials.detail });

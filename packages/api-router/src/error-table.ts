@@ -7,7 +7,17 @@ import { passwordMessages } from './password-screening.js';
 export type ErrorBody = FieldMessages | { readonly detail: string };
 
 /** tRPC error codes the edge uses, named as tRPC names them. */
-export type RpcErrorCode = 'BAD_REQUEST' | 'UNAUTHORIZED' | 'NOT_FOUND' | 'FORBIDDEN' | 'PAYLOAD_TOO_LARGE' | 'UNSUPPORTED_MEDIA_TYPE' | 'TOO_MANY_REQUESTS' | 'SERVICE_UNAVAILABLE' | 'INTERNAL_SERVER_ERROR' | 'METHOD_NOT_SUPPORTED';
+export type RpcErrorCode =
+  | 'BAD_REQUEST'
+  | 'UNAUTHORIZED'
+  | 'NOT_FOUND'
+  | 'FORBIDDEN'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'TOO_MANY_REQUESTS'
+  | 'SERVICE_UNAVAILABLE'
+  | 'INTERNAL_SERVER_ERROR'
+  | 'METHOD_NOT_SUPPORTED';
 
 /** How one domain error reads over REST (status, body and any headers). */
 export interface ErrorMapping {

@@ -86,9 +86,7 @@ export const appRouter = t.router({
     login: procedure
       .input(expects<LoginRequest>())
       .mutation(async ({ input, ctx }) => unwrap(await ctx.endpoints.login(input, ctx.request))),
-    logout: procedure.mutation(async ({ ctx }) =>
-      unwrap(await ctx.endpoints.logout(ctx.authorization, ctx.request, { allTokens: false })),
-    ),
+    logout: procedure.mutation(async ({ ctx }) => unwrap(await ctx.endpoints.logout(ctx.authorization, ctx.request, { allTokens: false }))),
     logoutAll: procedure.mutation(async ({ ctx }) =>
       unwrap(await ctx.endpoints.logout(ctx.authorization, ctx.request, { allTokens: true })),
     ),

@@ -43,7 +43,8 @@ export type AuthClientError =
   | { readonly kind: 'unexpected'; readonly status: number; readonly body: unknown };
 
 /** The outcome of a call: the typed body, or why it failed. Nothing expected is thrown. */
-export type AuthClientResult<T> = { readonly ok: true; readonly status: number; readonly data: T } | { readonly ok: false; readonly error: AuthClientError };
+export type AuthClientResult<T> =
+  { readonly ok: true; readonly status: number; readonly data: T } | { readonly ok: false; readonly error: AuthClientError };
 
 /** Options of one call. */
 export interface CallOptions {
@@ -86,10 +87,14 @@ const sleep = (ms: number, signal: AbortSignal | undefined) =>
     // An abort's reason is an Error (AbortError, or TimeoutError from AbortSignal.timeout).
     if (signal?.aborted) return reject(signal.reason as Error);
     const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      reject(signal.reason as Error);
-    }, { once: true });
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason as Error);
+      },
+      { once: true },
+    );
   });
 
 /** Seconds of a `Retry-After` header given in seconds; HTTP dates are rare from this service and ignored. */
@@ -143,7 +148,10 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
       // The caller's own cancellation is not a failure to report but a decision to respect.
       if (request.signal?.aborted) throw request.signal.reason;
       if (timeout.aborted) return { kind: 'timeout', message: `no answer within ${timeoutMs} ms` };
-      return { kind: 'network', message: error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error) };
+      return {
+        kind: 'network',
+        message: error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error),
+      };
     }
   }
 
@@ -176,10 +184,16 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
       token = next;
     },
     register(body, callOptions = {}) {
-      return call({ method: 'POST', path: '/api/users/registration/', body, idempotent: false, signal: callOptions.signal }, userResponseSchema);
+      return call(
+        { method: 'POST', path: '/api/users/registration/', body, idempotent: false, signal: callOptions.signal },
+        userResponseSchema,
+      );
     },
     async login(body, callOptions = {}) {
-      const result = await call({ method: 'POST', path: '/api/users/login/', body, idempotent: false, signal: callOptions.signal }, loginResponseSchema);
+      const result = await call(
+        { method: 'POST', path: '/api/users/login/', body, idempotent: false, signal: callOptions.signal },
+        loginResponseSchema,
+      );
       if (result.ok) token = result.data.key;
       return result;
     },

@@ -77,24 +77,33 @@ describe('the packed client', () => {
     await writeFile(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
     await run('npm', ['install', '--no-audit', '--no-fund', join(work, tarball!)], { cwd: consumer, timeout: 180_000 });
 
-    const installed = JSON.parse(await readFile(join(consumer, 'node_modules/@authsvc/client/package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+    const installed = JSON.parse(await readFile(join(consumer, 'node_modules/@authsvc/client/package.json'), 'utf8')) as {
+      dependencies?: Record<string, string>;
+    };
     expect(Object.keys(installed.dependencies ?? {}).filter((name) => name.startsWith('@authsvc/'))).toEqual([]);
 
     // The page's example verbatim, pointed at the test's server, printing what it read.
     const example = (await clientsPageExample()).replaceAll('http://127.0.0.1:8000', api.baseUrl);
-    await writeFile(join(consumer, 'src/example.ts'), `${example}\nconsole.log(JSON.stringify(me));\nconsole.log(JSON.stringify(sameUser));\n`);
+    await writeFile(
+      join(consumer, 'src/example.ts'),
+      `${example}\nconsole.log(JSON.stringify(me));\nconsole.log(JSON.stringify(sameUser));\n`,
+    );
     await writeFile(join(consumer, 'src/typed.ts'), typedConsumer);
     await writeFile(join(consumer, 'tsconfig.json'), JSON.stringify(consumerTsconfig));
-    const typecheck = await run(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: consumer, timeout: 120_000 }).catch((error: { stdout: string }) => error);
+    const typecheck = await run(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: consumer, timeout: 120_000 }).catch(
+      (error: { stdout: string }) => error,
+    );
     expect(typecheck.stdout).toBe('');
 
     // The example logs in as the walk-through's user.
     expect((await api.request('POST', '/api/users/registration/', { body: johnDoe })).status).toBe(201);
     const john = { id: expect.any(Number), first_name: 'John', last_name: 'Doe', email: johnDoe.email };
     const { stdout } = await run(process.execPath, ['dist/example.js'], { cwd: consumer, timeout: 60_000 });
-    expect(stdout.trim().split('\n').map((line) => JSON.parse(line) as unknown)).toEqual([
-      { ok: true, status: 200, data: john },
-      john,
-    ]);
+    expect(
+      stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as unknown),
+    ).toEqual([{ ok: true, status: 200, data: john }, john]);
   }, 420_000);
 });

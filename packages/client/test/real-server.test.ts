@@ -17,7 +17,11 @@ describe('against the real API', () => {
   it('registers, logs in, reads me and logs out over REST', async () => {
     const client = createAuthClient({ baseUrl: api.baseUrl });
     const registered = await client.register(jane);
-    expect(registered).toEqual({ ok: true, status: 201, data: { id: expect.any(Number), first_name: 'Jane', last_name: 'Roe', email: jane.email } });
+    expect(registered).toEqual({
+      ok: true,
+      status: 201,
+      data: { id: expect.any(Number), first_name: 'Jane', last_name: 'Roe', email: jane.email },
+    });
     const again = await client.register({ ...jane, password2: 'Password124' });
     expect(errorOf(again)).toEqual({
       kind: 'fields',

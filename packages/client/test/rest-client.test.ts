@@ -25,7 +25,11 @@ const fast = { baseUrl, retryDelayMs: 1, maxRetryDelayMs: 5 };
 
 describe('typed results and error mapping', () => {
   it("returns the created user, typed, with only the contract's fields", async () => {
-    server.use(http.post(url('/api/users/registration/'), async ({ request }) => HttpResponse.json({ id: 1, ...((await request.json()) as object) }, { status: 201 })));
+    server.use(
+      http.post(url('/api/users/registration/'), async ({ request }) =>
+        HttpResponse.json({ id: 1, ...((await request.json()) as object) }, { status: 201 }),
+      ),
+    );
     const result = await createAuthClient(fast).register({ ...john, password1: 'Password123', password2: 'Password123' });
     // This fake echoes the passwords back; the client keeps only what the contract shows.
     expect(result).toEqual({ ok: true, status: 201, data: john });
@@ -40,12 +44,20 @@ describe('typed results and error mapping', () => {
 
   it('maps bad credentials to non_field_errors, and a detail body to a detail error', async () => {
     server.use(
-      http.post(url('/api/users/login/'), () => HttpResponse.json({ non_field_errors: ['Unable to log in with provided credentials.'] }, { status: 400 })),
-      http.get(url('/api/users/me/'), () => HttpResponse.json({ detail: 'Invalid token.' }, { status: 401, headers: { 'WWW-Authenticate': 'Token' } })),
+      http.post(url('/api/users/login/'), () =>
+        HttpResponse.json({ non_field_errors: ['Unable to log in with provided credentials.'] }, { status: 400 }),
+      ),
+      http.get(url('/api/users/me/'), () =>
+        HttpResponse.json({ detail: 'Invalid token.' }, { status: 401, headers: { 'WWW-Authenticate': 'Token' } }),
+      ),
     );
     const client = createAuthClient(fast);
     const login = await client.login({ email: john.email, password: 'wrong' });
-    expect(errorOf(login)).toEqual({ kind: 'fields', status: 400, fields: { non_field_errors: ['Unable to log in with provided credentials.'] } });
+    expect(errorOf(login)).toEqual({
+      kind: 'fields',
+      status: 400,
+      fields: { non_field_errors: ['Unable to log in with provided credentials.'] },
+    });
     expect(client.token).toBeUndefined();
     expect(await client.me()).toEqual({ ok: false, error: { kind: 'detail', status: 401, detail: 'Invalid token.' } });
   });
@@ -53,7 +65,10 @@ describe('typed results and error mapping', () => {
   it("reads a throttle's Retry-After", async () => {
     server.use(
       http.post(url('/api/users/login/'), () =>
-        HttpResponse.json({ detail: 'Request was throttled. Expected available in 7 seconds.' }, { status: 429, headers: { 'Retry-After': '7' } }),
+        HttpResponse.json(
+          { detail: 'Request was throttled. Expected available in 7 seconds.' },
+          { status: 429, headers: { 'Retry-After': '7' } },
+        ),
       ),
     );
     const result = await createAuthClient(fast).login({ email: john.email, password: 'x' });
@@ -62,7 +77,10 @@ describe('typed results and error mapping', () => {
 
   it('reports a body outside the contract as unexpected rather than trusting its type', async () => {
     server.use(http.get(url('/api/users/me/'), () => HttpResponse.json({ id: 'one' })));
-    expect(await createAuthClient({ ...fast, token: key }).me()).toEqual({ ok: false, error: { kind: 'unexpected', status: 200, body: { id: 'one' } } });
+    expect(await createAuthClient({ ...fast, token: key }).me()).toEqual({
+      ok: false,
+      error: { kind: 'unexpected', status: 200, body: { id: 'one' } },
+    });
   });
 });
 
@@ -104,10 +122,12 @@ describe('token handling', () => {
 
 describe('timeouts and retries', () => {
   it('gives up on an attempt after timeoutMs', async () => {
-    server.use(http.post(url('/api/users/login/'), async () => {
-      await delay(1_000);
-      return HttpResponse.json({ key });
-    }));
+    server.use(
+      http.post(url('/api/users/login/'), async () => {
+        await delay(1_000);
+        return HttpResponse.json({ key });
+      }),
+    );
     const started = Date.now();
     const result = await createAuthClient({ ...fast, timeoutMs: 50 }).login({ email: john.email, password: 'x' });
     expect(errorOf(result)).toEqual({ kind: 'timeout', message: 'no answer within 50 ms' });
@@ -116,7 +136,11 @@ describe('timeouts and retries', () => {
 
   it('retries me after a 503 and a network failure, with backoff, then succeeds', async () => {
     const answers = [
-      () => HttpResponse.json({ detail: 'Service temporarily unavailable, try again later.' }, { status: 503, headers: { 'Retry-After': '1' } }),
+      () =>
+        HttpResponse.json(
+          { detail: 'Service temporarily unavailable, try again later.' },
+          { status: 503, headers: { 'Retry-After': '1' } },
+        ),
       () => HttpResponse.error(),
       () => HttpResponse.json(john),
     ];
@@ -129,11 +153,13 @@ describe('timeouts and retries', () => {
 
   it('retries a timed-out me, and stops after `retries` further attempts', async () => {
     let calls = 0;
-    server.use(http.get(url('/api/users/me/'), async () => {
-      calls += 1;
-      await delay(1_000);
-      return HttpResponse.json(john);
-    }));
+    server.use(
+      http.get(url('/api/users/me/'), async () => {
+        calls += 1;
+        await delay(1_000);
+        return HttpResponse.json(john);
+      }),
+    );
     const result = await createAuthClient({ ...fast, token: key, timeoutMs: 30, retries: 2 }).me();
     expect(errorOf(result).kind).toBe('timeout');
     expect(calls).toBe(3);
@@ -161,7 +187,9 @@ describe('timeouts and retries', () => {
   it("stops at the caller's abort, retries included", async () => {
     server.use(http.get(url('/api/users/me/'), () => HttpResponse.error()));
     const controller = new AbortController();
-    const pending = createAuthClient({ ...fast, token: key, retryDelayMs: 10_000, maxRetryDelayMs: 10_000 }).me({ signal: controller.signal });
+    const pending = createAuthClient({ ...fast, token: key, retryDelayMs: 10_000, maxRetryDelayMs: 10_000 }).me({
+      signal: controller.signal,
+    });
     setTimeout(() => controller.abort(new Error('user went away')), 20);
     await expect(pending).rejects.toThrow('user went away');
   });

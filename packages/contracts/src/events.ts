@@ -83,7 +83,10 @@ type MutuallyAssignable<A, B> = [A] extends [B] ? ([B] extends [A] ? true : fals
 type Holds<T extends true> = T;
 // A change to the schemas or the domain that the other lacks fails the build instead of needing a cast.
 /** Compile-time proof that the schemas and the domain describe the same events, both ways. */
-export type EnvelopeMatchesDomain = [Holds<MutuallyAssignable<AuthEvent, DomainEvent>>, Holds<MutuallyAssignable<AuthEventType, EventType>>];
+export type EnvelopeMatchesDomain = [
+  Holds<MutuallyAssignable<AuthEvent, DomainEvent>>,
+  Holds<MutuallyAssignable<AuthEventType, EventType>>,
+];
 
 /** One schema violation, flattened so it can travel in a log line or a Kafka header. */
 export interface EventIssue {
@@ -108,9 +111,7 @@ export class InvalidEventError extends Error {
 }
 
 /** The outcome of `parseEvent` and `parseDomainEvent`; shaped like the domain's `Result` so callers branch on `ok`. */
-export type EventParseResult =
-  | { readonly ok: true; readonly value: AuthEvent }
-  | { readonly ok: false; readonly error: InvalidEventError };
+export type EventParseResult = { readonly ok: true; readonly value: AuthEvent } | { readonly ok: false; readonly error: InvalidEventError };
 
 function invalid(error: z.ZodError): InvalidEventError {
   const issues = error.issues.map((issue) => ({

@@ -50,8 +50,7 @@ export function charField({ maxLength, trim }: CharFieldOptions): z.ZodType<stri
     },
     z
       .string({
-        error: (issue) =>
-          issue.input === undefined ? messages.required : issue.input === null ? messages.notNull : messages.notAString,
+        error: (issue) => (issue.input === undefined ? messages.required : issue.input === null ? messages.notNull : messages.notAString),
       })
       .min(1, { error: messages.blank })
       .max(maxLength, { ...afterBlank, error: messages.maxLength(maxLength) })
@@ -65,8 +64,7 @@ export function charField({ maxLength, trim }: CharFieldOptions): z.ZodType<stri
 }
 
 /** DRF's EmailField: a trimmed CharField holding a valid address. */
-export const emailField = () =>
-  charField({ maxLength: limits.email, trim: true }).pipe(z.email({ error: messages.invalidEmail }));
+export const emailField = () => charField({ maxLength: limits.email, trim: true }).pipe(z.email({ error: messages.invalidEmail }));
 
 /** A password as typed: not trimmed, capped so a huge one cannot burn CPU in the KDF. */
 export const passwordField = () => charField({ maxLength: limits.password, trim: false });

@@ -19,29 +19,40 @@ export const registrationRequestSchema = z
     when: ({ value, issues }) => {
       const body = value as { password1?: unknown; password2?: unknown } | null;
       return (
-        typeof body?.password1 === 'string' && typeof body.password2 === 'string' && !issues.some((issue) => issue.path?.[0] === 'password2')
+        typeof body?.password1 === 'string' &&
+        typeof body.password2 === 'string' &&
+        !issues.some((issue) => issue.path?.[0] === 'password2')
       );
     },
   })
   .meta({ description: 'A new account. `password2` must repeat `password1`.' });
 
 /** Body of `POST /api/users/login/`. The email is taken as typed: a malformed one matches no account. */
-export const loginRequestSchema = z.object({
-  email: charField({ maxLength: limits.email, trim: true }),
-  password: passwordField(),
-}).meta({ description: 'Credentials of an account.' });
+export const loginRequestSchema = z
+  .object({
+    email: charField({ maxLength: limits.email, trim: true }),
+    password: passwordField(),
+  })
+  .meta({ description: 'Credentials of an account.' });
 
 /** A user as every endpoint shows it. */
-export const userResponseSchema = z.object({
-  id: z.number().int(),
-  first_name: z.string(),
-  last_name: z.string(),
-  email: z.string(),
-}).meta({ description: 'A user as every endpoint shows it.' });
+export const userResponseSchema = z
+  .object({
+    id: z.number().int(),
+    first_name: z.string(),
+    last_name: z.string(),
+    email: z.string(),
+  })
+  .meta({ description: 'A user as every endpoint shows it.' });
 
 /** Body of a successful login. */
 export const loginResponseSchema = z
-  .object({ key: z.string().regex(/^[0-9a-f]{40}$/).meta({ description: 'The token: send it as `Authorization: Token <key>`.' }) })
+  .object({
+    key: z
+      .string()
+      .regex(/^[0-9a-f]{40}$/)
+      .meta({ description: 'The token: send it as `Authorization: Token <key>`.' }),
+  })
   .meta({ description: 'A new token for the account.' });
 
 /** DRF's body for errors not tied to a field, and for plain confirmations. */

@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  AUTH_EVENT_TYPES,
-  InvalidEventError,
-  parseEvent,
-  serializeEvent,
-  type AuthEvent,
-} from '../src/events.js';
+import { AUTH_EVENT_TYPES, InvalidEventError, parseEvent, serializeEvent, type AuthEvent } from '../src/events.js';
 
 const metadata = { ip: '203.0.113.7', userAgent: 'pytest', requestId: 'req-1' };
 const occurredAt = new Date('2026-01-01T12:00:00.000Z');

@@ -44,10 +44,7 @@ describe('registration body', () => {
     expect(validateBody(registrationRequestSchema, { ...valid, password1: 'abc', password2: 'abc' })).toEqual({
       ok: false,
       errors: {
-        password1: [
-          'Password must be at least 8 characters long.',
-          'Password must contain at least one numeral.',
-        ],
+        password1: ['Password must be at least 8 characters long.', 'Password must contain at least one numeral.'],
       },
     });
   });
@@ -101,7 +98,7 @@ describe('login body', () => {
 });
 
 describe('strings PostgreSQL cannot store', () => {
-  it('refuses a NUL or a lone surrogate in every string field with DRF\'s message, and accepts a paired one', () => {
+  it("refuses a NUL or a lone surrogate in every string field with DRF's message, and accepts a paired one", () => {
     for (const field of Object.keys(valid)) {
       expect(validateBody(registrationRequestSchema, { ...valid, [field]: 'Jo\u0000hn1x' })).toMatchObject({
         ok: false,

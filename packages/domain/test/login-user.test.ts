@@ -110,7 +110,10 @@ describe('loginUser', () => {
 
     it('counts the client rate before checking the input, as DRF throttles before validating', async () => {
       const { service } = await withUser({ throttle: { ...noThrottles, loginRate: { requests: 1, windowSeconds: 60 } } });
-      const invalid = await service.login(() => ({ ok: false, error: { code: 'invalid_input', fields: { email: ['This field is required.'] } } }), aContext());
+      const invalid = await service.login(
+        () => ({ ok: false, error: { code: 'invalid_input', fields: { email: ['This field is required.'] } } }),
+        aContext(),
+      );
       expect(invalid).toEqual({ ok: false, error: { code: 'invalid_input', fields: { email: ['This field is required.'] } } });
       const next = await service.login({ email: 'john.doe@example.com', password: 'Password123' }, aContext());
       expect(next).toEqual({ ok: false, error: { code: 'throttled', retryAfterSeconds: 60 } });
@@ -123,4 +126,3 @@ describe('loginUser', () => {
     expect(store.state.outbox[0]?.metadata.userAgent).toHaveLength(512);
   });
 });
-

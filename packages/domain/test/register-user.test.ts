@@ -79,7 +79,7 @@ describe('registerUser screening the password', () => {
   });
 
   it('reports the real problems, not the unavailability, when a password has both', async () => {
-    const policy = new ListedPasswordPolicy({ 'qwerty123': [{ kind: 'too_common' }, { kind: 'unverifiable' }] });
+    const policy = new ListedPasswordPolicy({ qwerty123: [{ kind: 'too_common' }, { kind: 'unverifiable' }] });
     const { service } = inMemoryAuth({}, policy);
     const result = await service.register(aRegistration({ password: 'qwerty123' }), aContext());
 
@@ -87,7 +87,7 @@ describe('registerUser screening the password', () => {
   });
 
   it('registers a password every policy accepts', async () => {
-    const { service, store } = inMemoryAuth({}, new ListedPasswordPolicy({ 'qwerty123': [{ kind: 'too_common' }] }));
+    const { service, store } = inMemoryAuth({}, new ListedPasswordPolicy({ qwerty123: [{ kind: 'too_common' }] }));
     const result = await service.register(aRegistration(), aContext());
 
     expect(result.ok).toBe(true);

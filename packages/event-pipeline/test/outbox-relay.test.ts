@@ -1,7 +1,14 @@
 import type { DomainEvent } from '@authsvc/domain';
 import { inMemoryAuth, InMemoryAuditLog, InMemoryEventPublisher, InMemoryOutboxQueue } from '@authsvc/testing';
 import { describe, expect, it } from 'vitest';
-import { auditHandler, InProcessEventDispatcher, OutboxRelay, startEmbeddedEvents, TokenCleanup, type InProcessDeadLetter } from '../src/index.js';
+import {
+  auditHandler,
+  InProcessEventDispatcher,
+  OutboxRelay,
+  startEmbeddedEvents,
+  TokenCleanup,
+  type InProcessDeadLetter,
+} from '../src/index.js';
 
 const context = { ip: '127.0.0.1', userAgent: 'vitest', requestId: 'r1' };
 
@@ -60,7 +67,11 @@ describe('OutboxRelay', () => {
 
   it('stops promptly even with a long poll interval', async () => {
     const auth = inMemoryAuth();
-    const relay = new OutboxRelay({ queue: new InMemoryOutboxQueue(auth.store), publisher: new InMemoryEventPublisher(), pollIntervalMs: 60_000 });
+    const relay = new OutboxRelay({
+      queue: new InMemoryOutboxQueue(auth.store),
+      publisher: new InMemoryEventPublisher(),
+      pollIntervalMs: 60_000,
+    });
     relay.start();
     await new Promise((resolve) => setTimeout(resolve, 20));
     const started = Date.now();
@@ -104,7 +115,12 @@ describe('TokenCleanup', () => {
     auth.clock.advance(61);
     auth.store.state.outbox = [];
     const swept: number[] = [];
-    const cleanup = new TokenCleanup({ purge: auth.service.purgeExpiredTokens, batchSize: 2, maxBatches: 2, onSwept: (n) => swept.push(n) });
+    const cleanup = new TokenCleanup({
+      purge: auth.service.purgeExpiredTokens,
+      batchSize: 2,
+      maxBatches: 2,
+      onSwept: (n) => swept.push(n),
+    });
 
     await cleanup.handle({ ...(await tokenExpired(auth)), type: 'user.logged_in', data: {} });
     expect(auth.store.state.tokens.size).toBe(7);
@@ -140,7 +156,15 @@ describe('TokenCleanup', () => {
 });
 
 async function tokenExpired(auth: Awaited<ReturnType<typeof withUsers>>): Promise<DomainEvent> {
-  return { id: crypto.randomUUID(), type: 'token.expired', version: 1, occurredAt: auth.clock.now(), userId: 1, metadata: context, data: { expiredAt: auth.clock.now().toISOString() } };
+  return {
+    id: crypto.randomUUID(),
+    type: 'token.expired',
+    version: 1,
+    occurredAt: auth.clock.now(),
+    userId: 1,
+    metadata: context,
+    data: { expiredAt: auth.clock.now().toISOString() },
+  };
 }
 
 describe('startEmbeddedEvents', () => {

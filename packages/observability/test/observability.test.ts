@@ -5,7 +5,10 @@ import { createPipelineMetrics, logRedaction, REDACTED, startMetricsServer } fro
 
 function capture() {
   const lines: string[] = [];
-  const logger = pino({ redact: { paths: [...logRedaction.paths], censor: logRedaction.censor } }, { write: (line: string) => lines.push(line) });
+  const logger = pino(
+    { redact: { paths: [...logRedaction.paths], censor: logRedaction.censor } },
+    { write: (line: string) => lines.push(line) },
+  );
   return { logger, lines };
 }
 

@@ -129,7 +129,12 @@ async function checkWritable(dataDir: string): Promise<void> {
 }
 
 /** Starts a PostgreSQL program as `account` (or as this user), feeding its output to `onOutput` a line at a time. */
-function runProgram(program: string, args: readonly string[], account: ServerAccount | null, onOutput: (text: string) => void): ChildProcess {
+function runProgram(
+  program: string,
+  args: readonly string[],
+  account: ServerAccount | null,
+  onOutput: (text: string) => void,
+): ChildProcess {
   const child = spawn(program, args, {
     ...(account ?? {}),
     // English messages whatever the machine's locale, so the log tail reads the same everywhere.
@@ -149,7 +154,14 @@ const exitCode = (child: ChildProcess): Promise<number | null> =>
   });
 
 /** Creates the cluster in `clusterDir` with `password` for the superuser, as `account`. */
-async function initdb(binaries: PostgresBinaries, account: ServerAccount | null, clusterDir: string, user: string, password: string, tail: LogTail): Promise<void> {
+async function initdb(
+  binaries: PostgresBinaries,
+  account: ServerAccount | null,
+  clusterDir: string,
+  user: string,
+  password: string,
+  tail: LogTail,
+): Promise<void> {
   await mkdir(clusterDir, { recursive: true, mode: 0o700 });
   // The password reaches initdb through a file only the server's account can read, never argv.
   const secretDir = await mkdtemp(path.join(tmpdir(), 'authsvc-initdb-'));
@@ -188,9 +200,18 @@ async function initdb(binaries: PostgresBinaries, account: ServerAccount | null,
 }
 
 /** Polls `postmaster.pid` until the server says `ready`; rejects when it exits first or after `timeoutMs`. */
-async function waitUntilReady(clusterDir: string, server: ChildProcess, exited: Promise<unknown>, tail: LogTail, timeoutMs = 60_000): Promise<void> {
+async function waitUntilReady(
+  clusterDir: string,
+  server: ChildProcess,
+  exited: Promise<unknown>,
+  tail: LogTail,
+  timeoutMs = 60_000,
+): Promise<void> {
   let gone = false;
-  void exited.then(() => (gone = true), () => (gone = true));
+  void exited.then(
+    () => (gone = true),
+    () => (gone = true),
+  );
   const deadline = Date.now() + timeoutMs;
   while (!gone && Date.now() < deadline) {
     const info = parsePostmasterPid(await readFile(path.join(clusterDir, 'postmaster.pid'), 'utf8').catch(() => ''));
@@ -344,7 +365,8 @@ async function startOnAFreePort(
       return { port, stop: await runServer(binaries, account, clusterDir, port, options, tail) };
     } catch (error) {
       const lostTheRace = options.port === undefined && attempt < 3 && !(await portIsFree(port));
-      if (!lostTheRace) throw new Error(`PostgreSQL failed to start in ${clusterDir} on port ${port}: ${(error as Error).message}`, { cause: error });
+      if (!lostTheRace)
+        throw new Error(`PostgreSQL failed to start in ${clusterDir} on port ${port}: ${(error as Error).message}`, { cause: error });
     }
   }
 }

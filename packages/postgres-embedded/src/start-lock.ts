@@ -3,8 +3,7 @@ import path from 'node:path';
 import { processExists } from './postmaster-pid.js';
 
 /** The lock file of a data directory; beside it, since initdb wants the directory itself empty. */
-export const startLockPath = (dataDir: string): string =>
-  path.join(path.dirname(dataDir), `.${path.basename(dataDir)}.start-lock`);
+export const startLockPath = (dataDir: string): string => path.join(path.dirname(dataDir), `.${path.basename(dataDir)}.start-lock`);
 
 /**
  * Runs `work` while holding an exclusive lock on starting the server of `dataDir`, across

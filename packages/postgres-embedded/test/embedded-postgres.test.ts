@@ -81,7 +81,7 @@ describe('embedded PostgreSQL', () => {
     const first = await startEmbeddedPostgres({ dataDir, port, settings: { fsync: 'off' } });
     try {
       expect(first.url).toMatch(new RegExp(`^postgres://postgres:[^@]{20,}@127\\.0\\.0\\.1:${port}/authsvc$`));
-      await query(first.url, 'create table kept (note text); insert into kept values (\'still here\')');
+      await query(first.url, "create table kept (note text); insert into kept values ('still here')");
     } finally {
       await first.stop();
     }
@@ -91,9 +91,12 @@ describe('embedded PostgreSQL', () => {
     try {
       expect(await query(second.url, 'select note from kept')).toEqual([{ note: 'still here' }]);
       // UTF-8 with Unicode-aware lower(), whatever the machine's locales.
-      expect(await query(second.url, "select lower('ÉMILE') as l, pg_encoding_to_char(encoding) as e from pg_database where datname = current_database()")).toEqual([
-        { l: 'émile', e: 'UTF8' },
-      ]);
+      expect(
+        await query(
+          second.url,
+          "select lower('ÉMILE') as l, pg_encoding_to_char(encoding) as e from pg_database where datname = current_database()",
+        ),
+      ).toEqual([{ l: 'émile', e: 'UTF8' }]);
     } finally {
       await second.stop();
     }

@@ -2,4 +2,11 @@ export { commaList, flag, hostPortList, httpUrl, integer, name, postgresUrl, rat
 export { ConfigError, loadDotEnv, parseEnvironment } from './environment.js';
 export { stopOnSignals, type GracefulShutdown } from './graceful-shutdown.js';
 export { describeDatabase, type DatabaseSetting } from './describe-database.js';
-export { databaseVariables, KAFKA_DEFAULTS, kafkaVariables, processVariables, readKafkaVariables, type KafkaVariables } from './shared-variables.js';
+export {
+  databaseVariables,
+  KAFKA_DEFAULTS,
+  kafkaVariables,
+  processVariables,
+  readKafkaVariables,
+  type KafkaVariables,
+} from './shared-variables.js';

@@ -59,8 +59,11 @@ describe('field builders', () => {
 
   it('reads a list of host:port, IPv6 in brackets', () => {
     const schema = z.object({ B: hostPortList() });
-    expect(parseEnvironment(schema, { B: ' kafka-1:9092, kafka-2:9092 ,,[::1]:9093' })).toEqual({ B: ['kafka-1:9092', 'kafka-2:9092', '[::1]:9093'] });
-    for (const bad of ['kafka-1', ' , ', 'kafka-1:9092,http://x:1']) expect(problemsOf(schema, { B: bad })).toContain('B: expected a comma-separated list of host:port');
+    expect(parseEnvironment(schema, { B: ' kafka-1:9092, kafka-2:9092 ,,[::1]:9093' })).toEqual({
+      B: ['kafka-1:9092', 'kafka-2:9092', '[::1]:9093'],
+    });
+    for (const bad of ['kafka-1', ' , ', 'kafka-1:9092,http://x:1'])
+      expect(problemsOf(schema, { B: bad })).toContain('B: expected a comma-separated list of host:port');
   });
 });
 
@@ -88,7 +91,11 @@ describe('shared variables', () => {
   });
 
   it('names every faulty variable in one message and what it should hold, never its value', () => {
-    const schema = z.object({ ...databaseVariables({ poolSize: 10 }), ...processVariables({ shutdownTimeoutMs: 10_000 }), ...kafkaVariables });
+    const schema = z.object({
+      ...databaseVariables({ poolSize: 10 }),
+      ...processVariables({ shutdownTimeoutMs: 10_000 }),
+      ...kafkaVariables,
+    });
     const message = problemsOf(schema, {
       DATABASE_URL: 'mysql://app:s3cr3t-pw@db/app',
       DB_POOL_SIZE: '0',

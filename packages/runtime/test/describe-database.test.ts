@@ -15,6 +15,8 @@ describe('describeDatabase', () => {
   });
 
   it('says so rather than echo a URL it cannot parse, which may hold a password', () => {
-    expect(describeDatabase({ databaseUrl: 'postgres://u:p@[bad', dataDir: './.data' }, 'postgres://u:p@[bad')).toBe('(an unparseable DATABASE_URL)');
+    expect(describeDatabase({ databaseUrl: 'postgres://u:p@[bad', dataDir: './.data' }, 'postgres://u:p@[bad')).toBe(
+      '(an unparseable DATABASE_URL)',
+    );
   });
 });

@@ -42,4 +42,3 @@ describe('loadDotEnv', () => {
     expect(() => loadDotEnv({})).not.toThrow();
   });
 });
-

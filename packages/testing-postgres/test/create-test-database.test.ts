@@ -4,16 +4,22 @@ import { createTestDatabase, testServerUrl } from '../src/index.js';
 
 /** True when the run's test server has a database of this name. */
 const exists = (name: string): Promise<boolean> =>
-  withAdminClient(testServerUrl(), async (client) => (await client.query('select 1 from pg_database where datname = $1', [name])).rows.length === 1);
+  withAdminClient(
+    testServerUrl(),
+    async (client) => (await client.query('select 1 from pg_database where datname = $1', [name])).rows.length === 1,
+  );
 
 describe('createTestDatabase', () => {
-  it('gives each caller an empty database of its own on the run\'s server, which stop() drops', async () => {
+  it("gives each caller an empty database of its own on the run's server, which stop() drops", async () => {
     const [a, b] = await Promise.all([createTestDatabase(), createTestDatabase()]);
     try {
       expect(a.name).toMatch(/^t_[0-9a-f]{16}$/);
       expect(b.name).not.toBe(a.name);
       expect(new URL(a.url).pathname).toBe(`/${a.name}`);
-      const tables = await withAdminClient(a.url, async (client) => (await client.query("select 1 from information_schema.tables where table_schema = 'public'")).rows);
+      const tables = await withAdminClient(
+        a.url,
+        async (client) => (await client.query("select 1 from information_schema.tables where table_schema = 'public'")).rows,
+      );
       expect(tables).toEqual([]);
     } finally {
       await Promise.all([a.stop(), b.stop()]);

@@ -10,15 +10,33 @@ export const second = (n: number): Date => new Date(Date.UTC(2026, 0, 1, 0, 0, n
 
 /** A `user.registered` event. */
 export const registeredEvent = (n: number, userId: number, email: string): DomainEvent => ({
-  id: eventId(n), type: 'user.registered', version: 1, occurredAt: second(n), userId, metadata, data: { email, firstName: 'Ada', lastName: 'L' },
+  id: eventId(n),
+  type: 'user.registered',
+  version: 1,
+  occurredAt: second(n),
+  userId,
+  metadata,
+  data: { email, firstName: 'Ada', lastName: 'L' },
 });
 
 /** A `user.logged_in` event. */
 export const loggedInEvent = (n: number, userId: number | null, occurredAt = second(n)): DomainEvent => ({
-  id: eventId(n), type: 'user.logged_in', version: 1, occurredAt, userId, metadata, data: {},
+  id: eventId(n),
+  type: 'user.logged_in',
+  version: 1,
+  occurredAt,
+  userId,
+  metadata,
+  data: {},
 });
 
 /** A `user.login_failed` event for an email, with or without an account. */
 export const loginFailedEvent = (n: number, userId: number | null, email: string): DomainEvent => ({
-  id: eventId(n), type: 'user.login_failed', version: 1, occurredAt: second(n), userId, metadata, data: { email, reason: 'bad_credentials' },
+  id: eventId(n),
+  type: 'user.login_failed',
+  version: 1,
+  occurredAt: second(n),
+  userId,
+  metadata,
+  data: { email, reason: 'bad_credentials' },
 });

@@ -20,7 +20,10 @@ export class InMemoryAuditLog implements AuditLog {
       .map((event, arrival) => ({ event, arrival }))
       .filter(({ event }) => {
         const email = 'email' in event.data ? event.data.email : null;
-        return (subject.userId !== null && event.userId === subject.userId) || (email !== null && normalizeEmail(email) === normalizeEmail(subject.email));
+        return (
+          (subject.userId !== null && event.userId === subject.userId) ||
+          (email !== null && normalizeEmail(email) === normalizeEmail(subject.email))
+        );
       })
       .sort((a, b) => a.event.occurredAt.getTime() - b.event.occurredAt.getTime() || a.arrival - b.arrival)
       .map(({ event }) => event);

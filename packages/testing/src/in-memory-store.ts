@@ -1,4 +1,15 @@
-import type { DomainEvent, NewUser, Outbox, Token, TokenRepository, TokenWithUser, TransactionalPorts, UnitOfWork, User, UserRepository } from '@authsvc/domain';
+import type {
+  DomainEvent,
+  NewUser,
+  Outbox,
+  Token,
+  TokenRepository,
+  TokenWithUser,
+  TransactionalPorts,
+  UnitOfWork,
+  User,
+  UserRepository,
+} from '@authsvc/domain';
 import { normalizeEmail } from '@authsvc/domain';
 
 /** The state the in-memory adapters share: what tests assert on. */

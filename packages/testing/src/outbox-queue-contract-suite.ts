@@ -32,7 +32,10 @@ export function describeOutboxQueueContract(name: string, setup: () => Promise<O
       expect(await queue.deliverOldest(3, record)).toEqual({ kind: 'published', count: 3 });
       expect(await queue.deliverOldest(3, record)).toEqual({ kind: 'published', count: 2 });
       expect(await queue.deliverOldest(3, async () => expect.fail('nothing left to deliver'))).toEqual({ kind: 'published', count: 0 });
-      expect(delivered).toEqual([[eventId(1), eventId(2), eventId(3)], [eventId(4), eventId(5)]]);
+      expect(delivered).toEqual([
+        [eventId(1), eventId(2), eventId(3)],
+        [eventId(4), eventId(5)],
+      ]);
       expect(await subject.remaining()).toEqual([]);
     });
 
@@ -66,7 +69,10 @@ export function describeOutboxQueueContract(name: string, setup: () => Promise<O
       release();
       expect(await first).toEqual({ kind: 'published', count: 2 });
       const next: string[] = [];
-      expect(await other.deliverOldest(5, async (events) => void next.push(...events.map((e) => e.id)))).toEqual({ kind: 'published', count: 3 });
+      expect(await other.deliverOldest(5, async (events) => void next.push(...events.map((e) => e.id)))).toEqual({
+        kind: 'published',
+        count: 3,
+      });
       expect(next).toEqual([3, 4, 5].map(eventId));
     });
   });

@@ -131,7 +131,10 @@ export function describePortContract(name: string, setup: () => Promise<PortsUnd
       it('commits writes and events together', async () => {
         const user = await ports.unitOfWork.run(async (tx) => {
           const created = (await tx.users.create(newUser('u@example.com')))!;
-          await tx.outbox.append([event('00000000-0000-4000-8000-000000000001', created.id), event('00000000-0000-4000-8000-000000000002', created.id)]);
+          await tx.outbox.append([
+            event('00000000-0000-4000-8000-000000000001', created.id),
+            event('00000000-0000-4000-8000-000000000002', created.id),
+          ]);
           return created;
         });
         expect(await ports.users.findById(user.id)).not.toBeNull();

@@ -75,9 +75,7 @@ export async function registerApiDocs(server: FastifyInstance, document: OpenApi
   server.get('/api/schema/', async (_request, reply) => reply.type('application/vnd.oai.openapi+json; charset=utf-8').send(body));
 
   const distDir = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
-  const assets = new Map(
-    await Promise.all(Object.keys(ASSETS).map(async (name) => [name, await readFile(join(distDir, name))] as const)),
-  );
+  const assets = new Map(await Promise.all(Object.keys(ASSETS).map(async (name) => [name, await readFile(join(distDir, name))] as const)));
 
   await server.register(async (docs) => {
     // Runs after the root's onSend hook, which sets the strict CSP meant for JSON.

@@ -7,8 +7,7 @@ import type { FastifyInstance } from 'fastify';
  * none, does not fail on a body it cannot parse).
  */
 export type ParsedBody =
-  | { readonly kind: 'data'; readonly data: unknown }
-  | { readonly kind: 'error'; readonly status: 400 | 415; readonly detail: string };
+  { readonly kind: 'data'; readonly data: unknown } | { readonly kind: 'error'; readonly status: 400 | 415; readonly detail: string };
 
 /** Marks bodies produced by these parsers, so an unparsed (empty) body is told apart. */
 const PARSED = Symbol('parsed body');

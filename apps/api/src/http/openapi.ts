@@ -59,7 +59,8 @@ const response = (description: string, schema: string, examples?: Record<string,
   content: json(schema, examples),
 });
 
-const detail = (description: string, message: string): JsonObject => response(description, 'Detail', { [description]: { detail: message } });
+const detail = (description: string, message: string): JsonObject =>
+  response(description, 'Detail', { [description]: { detail: message } });
 
 /** Answers any REST operation may give: the throttle, an unreachable database, a bug. */
 const commonFailures: Record<string, JsonObject> = {

@@ -25,9 +25,7 @@ export function sendResult(reply: FastifyReply, result: EdgeResult<unknown>): Fa
 /** Hands a view the parsed body, or answers the parse failure as DRF does when a view reads it. */
 function withBody(request: FastifyRequest, then: (data: unknown) => Promise<EdgeResult<unknown>>): Promise<EdgeResult<unknown>> {
   const body = parsedBody(request.body);
-  return body.kind === 'error'
-    ? Promise.resolve({ ok: false, status: body.status, body: { detail: body.detail } })
-    : then(body.data);
+  return body.kind === 'error' ? Promise.resolve({ ok: false, status: body.status, body: { detail: body.detail } }) : then(body.data);
 }
 
 /** The resources of the REST contract. Paths keep their trailing slash, as Django routes do. */

@@ -163,7 +163,10 @@ export function buildHttpServer(endpoints: AuthEndpoints, options: HttpServerOpt
     if (restPaths.has(`${path}/`)) {
       const location = `${path}/${query === undefined ? '' : `?${query}`}`;
       if (request.method === 'GET' || request.method === 'HEAD') return reply.redirect(location, 301);
-      return reply.code(308).header('Location', location).send({ detail: messages.repeatAt(location) });
+      return reply
+        .code(308)
+        .header('Location', location)
+        .send({ detail: messages.repeatAt(location) });
     }
     return reply.code(404).send({ detail: messages.notFound });
   });

@@ -9,10 +9,7 @@ import type { OutboxBacklog } from './api-metrics.js';
 export async function readOutboxBacklog(db: Kysely<Database>): Promise<OutboxBacklog> {
   const row = await db
     .selectFrom('outbox')
-    .select([
-      sql<string>`count(*)`.as('count'),
-      sql<number | null>`extract(epoch from now() - min(created_at))::float8`.as('age'),
-    ])
+    .select([sql<string>`count(*)`.as('count'), sql<number | null>`extract(epoch from now() - min(created_at))::float8`.as('age')])
     .executeTakeFirstOrThrow();
   return { count: Number(row.count), oldestAgeSeconds: Math.max(0, row.age ?? 0) };
 }

@@ -1,9 +1,4 @@
-import {
-  createKafkaClient,
-  type KafkaClientOptions,
-  type KafkaConsumerConfig,
-  type KafkaIncomingMessage,
-} from '../kafka-client.js';
+import { createKafkaClient, type KafkaClientOptions, type KafkaConsumerConfig, type KafkaIncomingMessage } from '../kafka-client.js';
 import { uniqueName } from './mock-kafka.js';
 
 /** Client options for tests: silent, and quick to retry on a loopback cluster. */

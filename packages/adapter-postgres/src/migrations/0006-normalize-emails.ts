@@ -6,7 +6,7 @@ const BATCH = 1_000;
 
 /** Rewrites `column` of `table` as `normalize(source)` for every row, a batch at a time, keyed by `key`. */
 async function backfill(db: Kysely<any>, table: string, key: string, source: string, column: string): Promise<void> {
-  for (let after: string | number = -1; ; ) {
+  for (let after: string | number = -1; ;) {
     const rows = await db
       .selectFrom(table)
       .select([sql<string | number>`${sql.ref(key)}`.as('k'), sql<string | null>`${sql.ref(source)}`.as('v')])
@@ -17,7 +17,9 @@ async function backfill(db: Kysely<any>, table: string, key: string, source: str
     if (rows.length === 0) return;
     const values = sql.join(rows.map((row) => sql`(${row.k}, ${row.v === null ? null : normalizeEmail(row.v)})`));
     await sql`update ${sql.table(table)} set ${sql.ref(column)} = v.n
-      from (values ${values}) as v(k, n) where ${sql.ref(`${table}.${key}`)} = v.k::${sql.raw(key === 'seq' ? 'bigint' : 'integer')}`.execute(db);
+      from (values ${values}) as v(k, n) where ${sql.ref(`${table}.${key}`)} = v.k::${sql.raw(key === 'seq' ? 'bigint' : 'integer')}`.execute(
+      db,
+    );
     after = rows[rows.length - 1]!.k;
   }
 }
@@ -42,7 +44,10 @@ export const normalizeEmails: Migration = {
       const list = clashes.map((c) => `${String(c.email_normalized)} (ids ${String(c.ids)})`).join('; ');
       throw new Error(`accounts share one normalised email; merge or rename them, then migrate again: ${list}`);
     }
-    await db.schema.alterTable('users').alterColumn('email_normalized', (col) => col.setNotNull()).execute();
+    await db.schema
+      .alterTable('users')
+      .alterColumn('email_normalized', (col) => col.setNotNull())
+      .execute();
     // `INSERT ... ON CONFLICT (email_normalized)` infers this index.
     await db.schema.createIndex('users_email_normalized_key').on('users').column('email_normalized').unique().execute();
     await db.schema.dropIndex('users_email_lower_key').execute();
@@ -60,7 +65,12 @@ export const normalizeEmails: Migration = {
       .on('audit_log')
       .expression(sql`lower(email), occurred_at`)
       .execute();
-    await db.schema.createIndex('users_email_lower_key').on('users').unique().expression(sql`lower(email)`).execute();
+    await db.schema
+      .createIndex('users_email_lower_key')
+      .on('users')
+      .unique()
+      .expression(sql`lower(email)`)
+      .execute();
     await db.schema.alterTable('users').dropColumn('email_normalized').execute();
   },
 };

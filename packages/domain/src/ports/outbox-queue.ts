@@ -1,9 +1,7 @@
 import type { DomainEvent } from '../events.js';
 
 /** What one relay step did: published a batch (possibly empty), or stood by because another relay holds the lease. */
-export type OutboxBatchOutcome =
-  | { readonly kind: 'published'; readonly count: number }
-  | { readonly kind: 'standby' };
+export type OutboxBatchOutcome = { readonly kind: 'published'; readonly count: number } | { readonly kind: 'standby' };
 
 /** The outbox as a relay sees it: the oldest events first, removed only once they were delivered. */
 export interface OutboxQueue {

@@ -12,9 +12,7 @@ export interface PasswordCandidate {
 
 /** What is wrong with a password. */
 export type PasswordProblem =
-  | { readonly kind: 'too_similar'; readonly attribute: PersonalAttribute }
-  | { readonly kind: 'too_common' }
-  | { readonly kind: 'breached' };
+  { readonly kind: 'too_similar'; readonly attribute: PersonalAttribute } | { readonly kind: 'too_common' } | { readonly kind: 'breached' };
 
 /**
  * What a check found: a problem, or `unverifiable` when the check could not be made (a service

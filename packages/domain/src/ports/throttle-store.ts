@@ -18,8 +18,7 @@ export interface AttemptRule {
 
 /** Whether an attempt was admitted (and counted), or refused because the key is blocked. */
 export type AttemptOutcome =
-  | { readonly admitted: true; readonly attempts: number }
-  | { readonly admitted: false; readonly blockedUntil: Date };
+  { readonly admitted: true; readonly attempts: number } | { readonly admitted: false; readonly blockedUntil: Date };
 
 /**
  * Counters of requests per scope and key (a client address, an account), shared by every instance

@@ -46,9 +46,7 @@ export const loginUser =
     if (!user || !matches || !user.isActive) {
       const reason: LoginFailureReason = user && matches ? 'disabled' : 'bad_credentials';
       await deps.unitOfWork.run((tx) =>
-        tx.outbox.append([
-          makeEvent(deps, 'user.login_failed', user?.id ?? null, context, { email: command.email, reason }),
-        ]),
+        tx.outbox.append([makeEvent(deps, 'user.login_failed', user?.id ?? null, context, { email: command.email, reason })]),
       );
       return err(domainError(reason === 'disabled' ? 'account_disabled' : 'invalid_credentials'));
     }

@@ -6,10 +6,7 @@ import { toPublicUser, type PublicUser } from '../user.js';
 /** Disables or re-enables an account by email (admin operation). */
 export const setUserActive =
   (deps: AuthDependencies) =>
-  async (
-    email: string,
-    isActive: boolean,
-  ): Promise<Result<PublicUser, Extract<DomainError, { code: 'user_not_found' }>>> => {
+  async (email: string, isActive: boolean): Promise<Result<PublicUser, Extract<DomainError, { code: 'user_not_found' }>>> => {
     const user = await deps.users.setActive(email, isActive);
     return user ? ok(toPublicUser(user)) : err(domainError('user_not_found'));
   };
