@@ -12,4 +12,5 @@ export {
 } from './embedded-postgres.js';
 export { dropDatabase, ensureDatabase, waitForPostgres, withAdminClient, withDatabaseName, type AdminClient } from './postgres-admin.js';
 export { freePort } from './free-port.js';
+export { processExists } from './postmaster-pid.js';
 export { loginOutcome } from './login-outcome.js';

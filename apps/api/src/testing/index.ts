@@ -4,10 +4,10 @@ export {
   LAUNCH_TIMEOUT_MS,
   pnpmEnv,
   postmasterPid,
-  processExists,
   REPO_ROOT,
   runPnpm,
   startPnpm,
   stopPnpm,
   type PnpmProcess,
 } from './pnpm-process.js';
+export { processExists } from '@authsvc/postgres-embedded';

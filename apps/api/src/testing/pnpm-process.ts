@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { processExists } from '@authsvc/postgres-embedded';
 
 /**
  * How long a launch may take to start or finish: each one builds first, and a build that finds
@@ -19,16 +20,6 @@ export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url))
 export function pnpmEnv(extra: Record<string, string>): Record<string, string> {
   const { PATH = '', HOME = '/root' } = process.env;
   return { PATH, HOME, ENV_FILE: '/dev/null', ...extra };
-}
-
-/** True when a process with this pid exists. */
-export function processExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Every process below `pid` (Linux `/proc`), children first. */
