@@ -1,18 +1,9 @@
-import {
-  emailField,
-  loginRequestSchema,
-  messages,
-  registrationRequestSchema,
-  validateBody,
-  type FieldErrors,
-  type LoginResponse,
-  type UserResponse,
-} from '@authsvc/contracts';
+import { loginRequestSchema, messages, validateBody, type LoginResponse, type UserResponse } from '@authsvc/contracts';
 import type { AuthService, Authenticated, DomainError, InvalidInput, PublicUser, RequestContext, Result, Unchecked } from '@authsvc/domain';
 import type { z } from 'zod';
 import { readTokenCredentials } from './authorization-header.js';
 import { errorMapping, errorTable, type ErrorBody } from './error-table.js';
-import { mergeRegistrationErrors, withPasswordScreening } from './password-screening.js';
+import { uncheckedRegistration } from './registration-input.js';
 
 /** An answer any transport can send: a success body, or a status with a DRF error body. */
 export type EdgeResult<T> =
@@ -48,9 +39,6 @@ const unchecked =
       : { ok: false, error: { code: 'invalid_input', fields: validation.errors } };
   };
 
-// Built once: read when a registration fails validation, to report a taken email beside the rest.
-const registrationEmail = emailField();
-
 /** A user in the contract's field names. */
 export const toUserResponse = (user: PublicUser): UserResponse => ({
   id: user.id,
@@ -73,35 +61,13 @@ export function createAuthEndpoints(service: AuthService) {
     return result.ok ? success(200, result.value) : failure(401, errorTable[result.error.code].body);
   }
 
-  /**
-   * DRF checks a unique field beside the others, so a taken email is reported together with,
-   * say, a weak password. The fields keep the contract's order.
-   */
-  async function withEmailUniqueness(errors: FieldErrors, body: unknown): Promise<FieldErrors> {
-    const email = registrationEmail.safeParse((body as { email?: unknown } | null)?.email);
-    if (errors.email || !email.success || !(await service.isEmailTaken(email.data))) return errors;
-    return mergeRegistrationErrors(errors, { email: [messages.emailTaken] });
-  }
-
   return {
     authenticate,
 
-    /** `POST /api/users/registration/`: throttles per client, validates the body, then registers. */
+    /** `POST /api/users/registration/`: the use case throttles, validates with the contract's schema, then registers. */
     async register(body: unknown, context: RequestContext): Promise<EdgeResult<UserResponse>> {
-      // DRF checks throttles before the view validates the body, so even an invalid request counts.
-      const overRate = await service.admitClient('registration', context.ip);
-      if (overRate) return refusal(overRate);
-      const validation = validateBody(registrationRequestSchema, body);
-      if (!validation.ok) {
-        return failure(400, await withPasswordScreening(service, await withEmailUniqueness(validation.errors, body), body));
-      }
-      const input = validation.value;
-      const result = await service.register(
-        { firstName: input.first_name, lastName: input.last_name, email: input.email, password: input.password1 },
-        context,
-      );
-      if (!result.ok) return refusal(result.error);
-      return success(201, toUserResponse(result.value));
+      const result = await service.register(uncheckedRegistration(body), context);
+      return result.ok ? success(201, toUserResponse(result.value)) : refusal(result.error);
     },
 
     /** `POST /api/users/login/`: the use case throttles, validates with the contract's schema, then logs in. */

@@ -1,7 +1,7 @@
 import { classifyDatabaseError } from '@authsvc/adapter-postgres';
 import { messages } from '@authsvc/contracts';
 import type { DomainError, FieldMessages, PlainErrorCode } from '@authsvc/domain';
-import { passwordMessages } from './password-screening.js';
+import { invalidInputBody, passwordMessages } from './password-screening.js';
 
 /** A DRF error body: field-keyed messages, or one `detail`. */
 export type ErrorBody = FieldMessages | { readonly detail: string };
@@ -44,7 +44,7 @@ export const errorTable: Record<PlainErrorCode, ErrorMapping> = {
 export function errorMapping(error: DomainError): ErrorMapping {
   switch (error.code) {
     case 'invalid_input':
-      return { status: 400, body: error.fields };
+      return { status: 400, body: invalidInputBody(error) };
     case 'password_rejected':
       return { status: 400, body: { password1: passwordMessages(error.problems) } };
     case 'throttled':

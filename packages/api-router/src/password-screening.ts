@@ -1,6 +1,5 @@
-import { messages, passwordField, registrationRequestSchema, type FieldErrors } from '@authsvc/contracts';
-import type { AuthService, PasswordCandidate, PasswordProblem, PersonalAttribute } from '@authsvc/domain';
-import type { z } from 'zod';
+import { messages, registrationRequestSchema } from '@authsvc/contracts';
+import type { FieldMessages, InvalidInput, PasswordProblem, PersonalAttribute } from '@authsvc/domain';
 
 // The verbose names of Django's User fields, which its similarity message quotes.
 const VERBOSE_NAMES: Record<PersonalAttribute, string> = {
@@ -33,37 +32,17 @@ export function passwordMessages(problems: readonly PasswordProblem[], contractM
 
 // Built once, like the registration schema itself.
 const fieldOrder = Object.keys(registrationRequestSchema.shape);
-const { first_name: firstNameField, last_name: lastNameField, email: emailField } = registrationRequestSchema.shape;
-const plainPassword = passwordField();
 
 /** Registration field errors with `extra` merged in, in the body's field order (as DRF lists them). */
-export function mergeRegistrationErrors(errors: FieldErrors, extra: FieldErrors): FieldErrors {
-  const merged: FieldErrors = { ...errors, ...extra };
+export function mergeRegistrationErrors(errors: FieldMessages, extra: FieldMessages): FieldMessages {
+  const merged: FieldMessages = { ...errors, ...extra };
   return Object.fromEntries(Object.entries(merged).sort(([a], [b]) => fieldOrder.indexOf(a) - fieldOrder.indexOf(b)));
 }
 
-const validOrNull = (field: z.ZodType<string>, value: unknown): string | null => {
-  const parsed = field.safeParse(value);
-  return parsed.success ? parsed.data : null;
-};
-
-/**
- * Django runs every password validator whatever else is wrong with the form, so a body that failed
- * validation still has its password screened (when it is a string DRF would pass to validators),
- * against whichever personal details are valid, and the problems join the contract's messages.
- */
-export async function withPasswordScreening(service: AuthService, errors: FieldErrors, body: unknown): Promise<FieldErrors> {
-  const fields = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
-  const password = plainPassword.safeParse(fields.password1);
-  if (!password.success) return errors;
-  const candidate: PasswordCandidate = {
-    password: password.data,
-    firstName: validOrNull(firstNameField, fields.first_name),
-    lastName: validOrNull(lastNameField, fields.last_name),
-    email: validOrNull(emailField, fields.email),
-  };
-  const screening = await service.screenPassword(candidate);
-  // An unreachable check adds nothing here: the body is refused with 400 anyway.
-  if (screening.ok || screening.error.code !== 'password_rejected') return errors;
-  return mergeRegistrationErrors(errors, { password1: passwordMessages(screening.error.problems, errors.password1) });
+/** A refused input's body: the contract's field errors, with a taken email and the password's problems worded and merged in. */
+export function invalidInputBody(error: InvalidInput): FieldMessages {
+  const extra: Record<string, readonly string[]> = {};
+  if (error.emailTaken) extra.email = [messages.emailTaken];
+  if (error.passwordProblems?.length) extra.password1 = passwordMessages(error.passwordProblems, error.fields.password1);
+  return Object.keys(extra).length === 0 ? error.fields : mergeRegistrationErrors(error.fields, extra);
 }

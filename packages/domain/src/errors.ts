@@ -1,14 +1,22 @@
+import type { PasswordProblem } from './ports/index.js';
+
 /** Messages per field, as DRF reports a request that failed validation. */
 export type FieldMessages = Readonly<Record<string, readonly string[]>>;
-
-import type { PasswordProblem } from './ports/index.js';
 
 /**
  * Every expected failure the use cases report, by code. The HTTP and tRPC edges map each code
  * to a status and a message in one table; nothing else in the domain knows about transports.
  */
 export type DomainError =
-  | { readonly code: 'invalid_input'; readonly fields: FieldMessages }
+  | {
+      readonly code: 'invalid_input';
+      /** The contract's field errors. */
+      readonly fields: FieldMessages;
+      /** Registration: the email, valid itself, is taken (DRF checks a unique field beside the others). */
+      readonly emailTaken?: boolean;
+      /** Registration: what the password policy found, as Django runs its validators whatever else is wrong. */
+      readonly passwordProblems?: readonly PasswordProblem[];
+    }
   | { readonly code: 'throttled'; readonly retryAfterSeconds: number }
   | { readonly code: 'email_taken' }
   | { readonly code: 'invalid_credentials' }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { combinePasswordPolicies, userAttributeSimilarityPolicy } from '../src/index.js';
-import { inMemoryAuth, ListedPasswordPolicy } from '@authsvc/testing';
+import { inMemoryAuth, ListedPasswordPolicy, noThrottles } from '@authsvc/testing';
 import { aContext, aRegistration } from './mothers.js';
 
 describe('registerUser', () => {
@@ -92,5 +92,39 @@ describe('registerUser screening the password', () => {
 
     expect(result.ok).toBe(true);
     expect(store.state.users.size).toBe(1);
+  });
+
+  describe('with input the contract refused', () => {
+    const refused = (readable: Record<string, string>) => () =>
+      ({ ok: false, error: { code: 'invalid_input', fields: { first_name: ['This field may not be blank.'] }, readable } }) as const;
+
+    it('reports a taken email and the password policy findings beside the field errors, creating nothing', async () => {
+      const { service, store } = inMemoryAuth();
+      await service.register(aRegistration(), aContext());
+      const result = await service.register(
+        refused({ email: 'John.Doe@example.com', password: 'john.doe@example.com', lastName: 'Doe' }),
+        aContext(),
+      );
+      expect(result).toEqual({
+        ok: false,
+        error: {
+          code: 'invalid_input',
+          fields: { first_name: ['This field may not be blank.'] },
+          emailTaken: true,
+          passwordProblems: [{ kind: 'too_similar', attribute: 'email' }],
+        },
+      });
+      expect(store.state.users.size).toBe(1);
+      expect(store.state.outbox.map((e) => e.type)).toEqual(['user.registered']);
+    });
+
+    it('counts the client rate before checking the input, as DRF throttles before validating', async () => {
+      const { service } = inMemoryAuth({ throttle: { ...noThrottles, registrationRate: { requests: 1, windowSeconds: 3600 } } });
+      expect((await service.register(refused({}), aContext())).ok).toBe(false);
+      expect(await service.register(aRegistration(), aContext())).toEqual({
+        ok: false,
+        error: { code: 'throttled', retryAfterSeconds: 3600 },
+      });
+    });
   });
 });
