@@ -75,7 +75,10 @@ describe('the packed client', () => {
     const consumer = join(work, 'consumer');
     await mkdir(join(consumer, 'src'), { recursive: true });
     await writeFile(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
-    await run('npm', ['install', '--no-audit', '--no-fund', join(work, tarball!)], { cwd: consumer, timeout: 180_000 });
+    // The client's own dependencies come from the registry (from npm's cache when it has them); a
+    // stalled fetch is retried after 20 s instead of npm's default five-minute wait.
+    const npmFlags = ['--no-audit', '--no-fund', '--prefer-offline', '--fetch-timeout=20000', '--fetch-retries=4'];
+    await run('npm', ['install', ...npmFlags, join(work, tarball!)], { cwd: consumer, timeout: 240_000 });
 
     const installed = JSON.parse(await readFile(join(consumer, 'node_modules/@authsvc/client/package.json'), 'utf8')) as {
       dependencies?: Record<string, string>;
