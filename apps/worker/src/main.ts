@@ -3,8 +3,21 @@ import { ConfigError, loadDotEnv, stopOnSignals } from '@authsvc/runtime';
 import { startWorker } from './composition-root.js';
 import { loadWorkerConfig } from './config.js';
 
+/**
+ * Node writes process warnings to stderr as plain text (kafkajs sets negative timeouts, which Node
+ * 24 warns about); write them as JSON lines like the rest of the log, so the only plain line a
+ * failed start prints is the one that names the fix.
+ */
+function logWarningsAsJson(): void {
+  process.removeAllListeners('warning');
+  process.on('warning', (warning) => {
+    process.stderr.write(`${JSON.stringify({ level: 40, time: Date.now(), msg: warning.message, warning: warning.name })}\n`);
+  });
+}
+
 /** Starts the worker and stops it cleanly on SIGTERM or SIGINT, or when something it did not expect breaks. */
 async function main(): Promise<void> {
+  logWarningsAsJson();
   loadDotEnv();
   const config = loadWorkerConfig();
   const worker = await startWorker(config);
