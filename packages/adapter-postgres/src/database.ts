@@ -82,6 +82,23 @@ export interface ThrottlesTable {
   expires_at: Timestamp;
 }
 
+/** The `mail_queue` table: emails queued by use cases in their transaction, delivered by a mailer. */
+export interface MailQueueTable {
+  /** Also the Message-ID of the email sent. */
+  id: Generated<string>;
+  kind: string;
+  recipient: string;
+  /** The domain's `MailRequest` as JSON (written as a string, read back unchecked). */
+  payload: ColumnType<unknown, string, string>;
+  status: ColumnType<'pending' | 'sent' | 'failed', 'pending' | 'sent' | 'failed' | undefined, 'pending' | 'sent' | 'failed'>;
+  attempts: Generated<number>;
+  next_attempt_at: ColumnType<Date, Date | undefined, Date>;
+  locked_until: Timestamp | null;
+  last_error: string | null;
+  created_at: Generated<Date>;
+  sent_at: Timestamp | null;
+}
+
 /** Every table of the service's schema, as Kysely sees it. */
 export interface Database {
   users: UsersTable;
@@ -89,4 +106,5 @@ export interface Database {
   outbox: OutboxTable;
   audit_log: AuditLogTable;
   throttles: ThrottlesTable;
+  mail_queue: MailQueueTable;
 }

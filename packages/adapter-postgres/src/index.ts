@@ -2,6 +2,7 @@ export type { Kysely, Transaction } from 'kysely';
 export type {
   AuditLogTable,
   Database,
+  MailQueueTable,
   OutboxPayload,
   OutboxTable,
   Timestamp,
@@ -17,6 +18,7 @@ export { createMigrator, migrateToLatest, MigrationFailedError } from './migrate
 export { KyselyUserRepository } from './kysely-user-repository.js';
 export { KyselyTokenRepository } from './kysely-token-repository.js';
 export { KyselyOutbox, readOutbox, type OutboxEntry } from './kysely-outbox.js';
+export { KyselyMailQueue } from './kysely-mail-queue.js';
 export { KyselyAuditLog } from './kysely-audit-log.js';
 export { KyselyOutboxQueue, OUTBOX_RELAY_LOCK_KEY } from './kysely-outbox-queue.js';
 export { KyselyThrottleStore } from './kysely-throttle-store.js';

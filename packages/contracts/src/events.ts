@@ -12,6 +12,11 @@ export const AUTH_EVENT_TYPES = [
   'user.logged_out',
   'token.expired',
   'tokens.purged',
+  'user.password_reset_requested',
+  'user.password_reset',
+  'user.password_changed',
+  'user.email_verified',
+  'token.revoked',
 ] as const satisfies readonly EventType[];
 
 /** One of the event types on the wire. */
@@ -43,6 +48,11 @@ export const eventPayloadSchemas = {
   'user.logged_out': z.object({ allTokens: z.boolean(), revoked: z.int().nonnegative() }),
   'token.expired': z.object({ expiredAt: isoDateTime }),
   'tokens.purged': z.object({ count: z.int().nonnegative() }),
+  'user.password_reset_requested': z.object({}),
+  'user.password_reset': z.object({ revokedTokens: z.int().nonnegative() }),
+  'user.password_changed': z.object({ revokedTokens: z.int().nonnegative() }),
+  'user.email_verified': z.object({ email: z.string() }),
+  'token.revoked': z.object({ reason: z.enum(['revoked', 'logout_others']), tokenIds: z.array(z.uuid()) }),
 } as const satisfies { [T in EventType]: z.ZodType<EventPayloads[T]> };
 
 function envelope<T extends AuthEventType>(type: T) {
@@ -68,6 +78,11 @@ export const authEventSchema = z.discriminatedUnion('type', [
   envelope('user.logged_out'),
   envelope('token.expired'),
   envelope('tokens.purged'),
+  envelope('user.password_reset_requested'),
+  envelope('user.password_reset'),
+  envelope('user.password_changed'),
+  envelope('user.email_verified'),
+  envelope('token.revoked'),
 ]);
 
 /** An event as parsed: the domain's `DomainEvent` (checked below), with `occurredAt` a `Date`. */

@@ -19,7 +19,20 @@ export interface EventPayloads {
   'user.logged_out': { allTokens: boolean; revoked: number };
   'token.expired': { expiredAt: string };
   'tokens.purged': { count: number };
+  /** A reset email was queued for the account; the token lives only in the mail queue. */
+  'user.password_reset_requested': Record<string, never>;
+  /** A reset token set a new password; every token of the user was revoked. */
+  'user.password_reset': { revokedTokens: number };
+  /** The user changed the password; every token but the caller's was revoked. */
+  'user.password_changed': { revokedTokens: number };
+  /** The user proved the address by the emailed key. */
+  'user.email_verified': { email: string };
+  /** Tokens the user revoked by hand: one by its id, or every other one. */
+  'token.revoked': { reason: TokenRevocationReason; tokenIds: string[] };
 }
+
+/** Why tokens were revoked by `token.revoked`. */
+export type TokenRevocationReason = 'revoked' | 'logout_others';
 
 /** Every event type the service emits. */
 export type EventType = keyof EventPayloads;

@@ -1,5 +1,7 @@
 import type {
   DomainEvent,
+  MailQueue,
+  MailRequest,
   NewUser,
   Outbox,
   Token,
@@ -17,15 +19,18 @@ export interface InMemoryState {
   users: Map<number, User>;
   tokens: Map<string, Token>;
   outbox: DomainEvent[];
+  /** Emails queued, in order, as a mailer would find them. */
+  mail: MailRequest[];
   nextUserId: number;
 }
 
-const emptyState = (): InMemoryState => ({ users: new Map(), tokens: new Map(), outbox: [], nextUserId: 1 });
+const emptyState = (): InMemoryState => ({ users: new Map(), tokens: new Map(), outbox: [], mail: [], nextUserId: 1 });
 
 const copyState = (state: InMemoryState): InMemoryState => ({
   users: new Map(state.users),
   tokens: new Map(state.tokens),
   outbox: [...state.outbox],
+  mail: [...state.mail],
   nextUserId: state.nextUserId,
 });
 
@@ -112,6 +117,15 @@ export class InMemoryOutbox implements Outbox {
   }
 }
 
+/** A mail queue that keeps requests in memory, in order. */
+export class InMemoryMailQueue implements MailQueue {
+  constructor(private readonly store: InMemoryStore) {}
+
+  async enqueue(request: MailRequest): Promise<void> {
+    this.store.state.mail.push(request);
+  }
+}
+
 /**
  * All in-memory adapters over one state, with a unit of work that restores the state when its
  * work throws, as a database transaction would roll back.
@@ -123,6 +137,7 @@ export class InMemoryStore implements UnitOfWork {
   readonly users = new InMemoryUserRepository(this);
   readonly tokens = new InMemoryTokenRepository(this);
   readonly outbox = new InMemoryOutbox(this);
+  readonly mail = new InMemoryMailQueue(this);
 
   async run<T>(work: (tx: TransactionalPorts) => Promise<T>): Promise<T> {
     const before = copyState(this.state);

@@ -5,6 +5,7 @@ import { createOutbox } from './0003-create-outbox.js';
 import { createAuditLog } from './0004-create-audit-log.js';
 import { createThrottles } from './0005-create-throttles.js';
 import { normalizeEmails } from './0006-normalize-emails.js';
+import { createMailQueue } from './0007-create-mail-queue.js';
 
 /**
  * Every migration, by name. Kysely runs them in the order of their names, so the names start with
@@ -17,4 +18,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0004_create_audit_log': createAuditLog,
   '0005_create_throttles': createThrottles,
   '0006_normalize_emails': normalizeEmails,
+  '0007_create_mail_queue': createMailQueue,
 };

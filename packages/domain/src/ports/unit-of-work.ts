@@ -1,3 +1,4 @@
+import type { MailQueue } from './mail-queue.js';
 import type { Outbox } from './outbox.js';
 import type { TokenRepository } from './token-repository.js';
 import type { UserRepository } from './user-repository.js';
@@ -7,6 +8,8 @@ export interface TransactionalPorts {
   readonly users: UserRepository;
   readonly tokens: TokenRepository;
   readonly outbox: Outbox;
+  /** Emails to send once the transaction commits. */
+  readonly mail: MailQueue;
 }
 
 /** Runs work in one transaction: all of its writes and events commit together, or none do. */
