@@ -49,6 +49,7 @@ export async function authDependencies(
   return {
     users: persistence.users,
     tokens: persistence.tokens,
+    codes: persistence.codes,
     unitOfWork: persistence.unitOfWork,
     throttles: new KyselyThrottleStore(database.db),
     hasher: new ScryptPasswordHasher({ logN: config.SCRYPT_LOG_N, r: config.SCRYPT_R, p: config.SCRYPT_P }),
@@ -60,6 +61,9 @@ export async function authDependencies(
       tokenTtlSeconds: config.TOKEN_EXPIRED_AFTER_SECONDS,
       tokenLimitPerUser: config.TOKEN_LIMIT_PER_USER ?? null,
       throttle: throttleSettings(config),
+      passwordResetTimeoutSeconds: config.PASSWORD_RESET_TIMEOUT_SECONDS,
+      emailVerificationTimeoutSeconds: config.EMAIL_VERIFICATION_TIMEOUT_SECONDS,
+      requireEmailVerification: config.REQUIRE_EMAIL_VERIFICATION,
     },
   };
 }

@@ -48,9 +48,13 @@ export async function createApiApp(config: ApiConfig, overrides: ApiOverrides = 
     },
   });
   const service = createAuthService(deps);
-  // Counters of addresses and emails seen once would pile up: every instance sweeps a batch a minute.
+  // Counters of addresses and emails seen once, and emailed codes never used, would pile up: every
+  // instance sweeps a batch of each a minute.
   // A failed sweep (database away) is simply the next minute's work.
-  const purgeTimer = setInterval(() => void service.purgeExpiredThrottles(1_000).catch(() => 0), 60_000);
+  const purgeTimer = setInterval(() => {
+    void service.purgeExpiredThrottles(1_000).catch(() => 0);
+    void service.purgeExpiredCodes(1_000).catch(() => 0);
+  }, 60_000);
   purgeTimer.unref();
   // A list, so a dependency the API may gain adds its own; Kafka is none: the API only writes the outbox.
   const readinessChecks: ReadinessCheck[] = [

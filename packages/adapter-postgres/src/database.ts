@@ -19,12 +19,28 @@ export interface UsersTable {
   email_normalized: string;
   password_hash: string;
   is_active: Generated<boolean>;
+  /** Null until the owner follows a verification link. */
+  email_verified_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   created_at: Timestamp;
 }
 
 /** The `tokens` table: one row per live login, keyed by the SHA-256 hex digest of its secret. */
 export interface TokensTable {
+  /** The public handle users list and revoke tokens by; the database makes one when none is given. */
+  id: Generated<string>;
   digest: string;
+  user_id: number;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  /** The client's address and user agent at login, or null when unknown. */
+  ip: string | null;
+  user_agent: string | null;
+}
+
+/** The `account_codes` table: one-time codes emailed for password resets and verification, by digest. */
+export interface AccountCodesTable {
+  digest: string;
+  purpose: 'password_reset' | 'email_verification';
   user_id: number;
   created_at: Timestamp;
   expires_at: Timestamp;
@@ -107,4 +123,5 @@ export interface Database {
   audit_log: AuditLogTable;
   throttles: ThrottlesTable;
   mail_queue: MailQueueTable;
+  account_codes: AccountCodesTable;
 }

@@ -1,6 +1,7 @@
 export type { Kysely, Transaction } from 'kysely';
 export type {
   AuditLogTable,
+  AccountCodesTable,
   Database,
   MailQueueTable,
   OutboxPayload,
@@ -17,6 +18,7 @@ export { openDatabase, type DatabaseServer, type OpenDatabase, type OpenDatabase
 export { createMigrator, migrateToLatest, MigrationFailedError } from './migrate-to-latest.js';
 export { KyselyUserRepository } from './kysely-user-repository.js';
 export { KyselyTokenRepository } from './kysely-token-repository.js';
+export { KyselyAccountCodeRepository } from './kysely-account-code-repository.js';
 export { KyselyOutbox, readOutbox, type OutboxEntry } from './kysely-outbox.js';
 export { KyselyMailQueue } from './kysely-mail-queue.js';
 export { KyselyAuditLog } from './kysely-audit-log.js';

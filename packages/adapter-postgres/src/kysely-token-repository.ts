@@ -1,6 +1,6 @@
 import type { Token, TokenRepository, TokenWithUser } from '@authsvc/domain';
-import type { CompiledQuery, InferResult, Kysely } from 'kysely';
-import type { Database } from './database.js';
+import type { CompiledQuery, InferResult, Kysely, Selectable } from 'kysely';
+import type { Database, TokensTable } from './database.js';
 import { toUser } from './user-row.js';
 
 /** The token of a digest joined with its user. */
@@ -15,6 +15,16 @@ const selectTokenWithUser = (db: Kysely<Database>, digest: string) =>
 
 type TokenWithUserRow = InferResult<ReturnType<typeof selectTokenWithUser>>[number];
 
+const toToken = (row: Selectable<TokensTable>): Token => ({
+  id: row.id,
+  digest: row.digest,
+  userId: row.user_id,
+  createdAt: row.created_at,
+  expiresAt: row.expires_at,
+  ip: row.ip,
+  userAgent: row.user_agent,
+});
+
 /** `TokenRepository` over PostgreSQL through Kysely; give it a `Transaction` to work inside one. */
 export class KyselyTokenRepository implements TokenRepository {
   /** Binds the repository to a database handle or to a transaction. */
@@ -27,10 +37,13 @@ export class KyselyTokenRepository implements TokenRepository {
     await this.db
       .insertInto('tokens')
       .values({
+        id: token.id,
         digest: token.digest,
         user_id: token.userId,
         created_at: token.createdAt,
         expires_at: token.expiresAt,
+        ip: token.ip,
+        user_agent: token.userAgent,
       })
       .execute();
   }
@@ -77,6 +90,36 @@ export class KyselyTokenRepository implements TokenRepository {
       .returning('user_id')
       .execute();
     return rows.map((r) => r.user_id);
+  }
+
+  /** The user's live tokens, newest first (the digest breaks ties, as the cap does). */
+  async listLive(userId: number, now: Date): Promise<Token[]> {
+    const rows = await this.db
+      .selectFrom('tokens')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .where('expires_at', '>', now)
+      .orderBy('created_at', 'desc')
+      .orderBy('digest', 'desc')
+      .execute();
+    return rows.map(toToken);
+  }
+
+  /** Deletes the token only if the user owns it, so another user's id deletes nothing. */
+  async deleteById(userId: number, id: string): Promise<boolean> {
+    const result = await this.db.deleteFrom('tokens').where('id', '=', id).where('user_id', '=', userId).executeTakeFirst();
+    return result.numDeletedRows > 0n;
+  }
+
+  /** Deletes the user's other tokens in one statement; returns their ids. */
+  async deleteOthers(userId: number, keepDigest: string): Promise<string[]> {
+    const rows = await this.db
+      .deleteFrom('tokens')
+      .where('user_id', '=', userId)
+      .where('digest', '!=', keepDigest)
+      .returning('id')
+      .execute();
+    return rows.map((row) => row.id);
   }
 
   /** Deletes the tokens of a user beyond the newest `keep` in one statement; returns how many. */

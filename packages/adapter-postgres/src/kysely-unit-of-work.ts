@@ -1,6 +1,7 @@
 import type { TransactionalPorts, UnitOfWork } from '@authsvc/domain';
 import type { Kysely } from 'kysely';
 import type { Database } from './database.js';
+import { KyselyAccountCodeRepository } from './kysely-account-code-repository.js';
 import { KyselyMailQueue } from './kysely-mail-queue.js';
 import { KyselyOutbox } from './kysely-outbox.js';
 import { KyselyTokenRepository } from './kysely-token-repository.js';
@@ -11,6 +12,7 @@ export function bindPorts(db: Kysely<Database>): TransactionalPorts {
   return {
     users: new KyselyUserRepository(db),
     tokens: new KyselyTokenRepository(db),
+    codes: new KyselyAccountCodeRepository(db),
     outbox: new KyselyOutbox(db),
     mail: new KyselyMailQueue(db),
   };

@@ -1,5 +1,5 @@
 import { normalizeEmail, type NewUser, type User, type UserRepository } from '@authsvc/domain';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from './database.js';
 import { toUser } from './user-row.js';
 
@@ -45,6 +45,17 @@ export class KyselyUserRepository implements UserRepository {
   /** Replaces the stored password hash. */
   async updatePasswordHash(id: number, passwordHash: string): Promise<void> {
     await this.db.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', id).execute();
+  }
+
+  /** Stamps the verification once: a later key does not move the first time. */
+  async markEmailVerified(id: number): Promise<User | null> {
+    const row = await this.db
+      .updateTable('users')
+      .set((eb) => ({ email_verified_at: eb.fn.coalesce('email_verified_at', sql<Date>`now()`) }))
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst();
+    return row ? toUser(row) : null;
   }
 
   /** Enables or disables the account in one statement; returns the updated user, or null. */

@@ -14,6 +14,7 @@ export function toUser(row: UserRow): User {
     email: row.email,
     passwordHash: row.password_hash,
     isActive: row.is_active,
+    emailVerified: row.email_verified_at !== null,
     createdAt: row.created_at,
   };
 }

@@ -86,7 +86,15 @@ describe('KyselyUserRepository on PostgreSQL', () => {
     expect(typeof user.id).toBe('number');
     expect(typeof (await adapters.users.findByEmail('numbers@example.com'))!.id).toBe('number');
     const past = new Date('2020-01-01T00:00:00.000Z');
-    await adapters.tokens.save({ digest: 'c'.repeat(64), userId: user.id, createdAt: past, expiresAt: past });
+    await adapters.tokens.save({
+      id: '00000000-0000-4000-8000-00000000000c',
+      digest: 'c'.repeat(64),
+      userId: user.id,
+      createdAt: past,
+      expiresAt: past,
+      ip: null,
+      userAgent: null,
+    });
     const found = await adapters.tokens.findWithUser('c'.repeat(64));
     expect(typeof found!.token.userId).toBe('number');
     expect(typeof found!.user.id).toBe('number');
@@ -97,7 +105,16 @@ describe('KyselyUserRepository on PostgreSQL', () => {
 
   it('returns plain domain objects, no row fields', async () => {
     const user = (await adapters.users.create(newUser('shape@example.com')))!;
-    expect(Object.keys(user).sort()).toEqual(['createdAt', 'email', 'firstName', 'id', 'isActive', 'lastName', 'passwordHash']);
+    expect(Object.keys(user).sort()).toEqual([
+      'createdAt',
+      'email',
+      'emailVerified',
+      'firstName',
+      'id',
+      'isActive',
+      'lastName',
+      'passwordHash',
+    ]);
     expect(user.createdAt).toBeInstanceOf(Date);
   });
 });

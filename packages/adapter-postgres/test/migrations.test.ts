@@ -10,6 +10,8 @@ const ALL = [
   '0004_create_audit_log',
   '0005_create_throttles',
   '0006_normalize_emails',
+  '0007_create_mail_queue',
+  '0008_account_lifecycle',
 ];
 
 describe('migrateToLatest', () => {
@@ -29,9 +31,11 @@ describe('migrateToLatest', () => {
     const tables = await sql<{ table_name: string }>`
       select table_name from information_schema.tables where table_schema = 'public' order by table_name`.execute(database.db);
     expect(tables.rows.map((r) => r.table_name)).toEqual([
+      'account_codes',
       'audit_log',
       'kysely_migration',
       'kysely_migration_lock',
+      'mail_queue',
       'outbox',
       'throttles',
       'tokens',
@@ -147,13 +151,44 @@ describe('migrateToLatest', () => {
           payload: '{}',
         })
         .execute();
-      expect(await migrateToLatest(fresh.db)).toEqual(['0006_normalize_emails']);
+      expect(await migrateToLatest(fresh.db)).toEqual(ALL.slice(ALL.indexOf('0006_normalize_emails')));
       const users = await fresh.db.selectFrom('users').select(['email', 'email_normalized']).orderBy('id').execute();
       expect(users).toEqual([
         { email: ' Ada@Example.COM', email_normalized: 'ada@example.com' },
         { email: 'zoe\u0308@example.com', email_normalized: 'zo\u00eb@example.com' },
       ]);
       expect(await fresh.db.selectFrom('audit_log').select('email').execute()).toEqual([{ email: 'ghost@example.com' }]);
+    } finally {
+      await fresh.drop();
+    }
+  });
+
+  it('gives existing tokens a public id and leaves existing accounts unverified', async () => {
+    const fresh = await emptyTestDatabase();
+    try {
+      await createMigrator(fresh.db).migrateTo('0007_create_mail_queue');
+      const db = fresh.db as unknown as Kysely<any>;
+      const { id } = await db
+        .insertInto('users')
+        .values({
+          first_name: 'A',
+          last_name: 'B',
+          email: 'old@example.com',
+          email_normalized: 'old@example.com',
+          password_hash: 'h',
+          created_at: new Date(),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      for (const digest of ['a'.repeat(64), 'b'.repeat(64)]) {
+        await db.insertInto('tokens').values({ digest, user_id: id, created_at: new Date(), expires_at: new Date() }).execute();
+      }
+      expect(await migrateToLatest(fresh.db)).toEqual(['0008_account_lifecycle']);
+      const tokens = await fresh.db.selectFrom('tokens').select(['id', 'ip', 'user_agent']).execute();
+      expect(tokens).toHaveLength(2);
+      for (const token of tokens) expect(token).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), ip: null, user_agent: null });
+      expect(new Set(tokens.map((token) => token.id)).size).toBe(2);
+      expect(await fresh.db.selectFrom('users').select('email_verified_at').execute()).toEqual([{ email_verified_at: null }]);
     } finally {
       await fresh.drop();
     }

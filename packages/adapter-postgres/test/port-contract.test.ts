@@ -1,3 +1,4 @@
+import type { MailRequest } from '@authsvc/domain';
 import { describePortContract } from '@authsvc/testing';
 import { createTestDatabase, TEST_POOL } from '@authsvc/testing-postgres';
 import { afterAll, beforeAll } from 'vitest';
@@ -20,7 +21,12 @@ describePortContract('kysely on postgresql', async () => {
   return {
     users: adapters.users,
     tokens: adapters.tokens,
+    codes: adapters.codes,
     unitOfWork: adapters.unitOfWork,
     outboxEvents: async () => (await readOutbox(database.db)).map((entry) => entry.event),
+    queuedMail: async () => {
+      const rows = await database.db.selectFrom('mail_queue').select('payload').orderBy('created_at').execute();
+      return rows.map((row) => row.payload as MailRequest);
+    },
   };
 });

@@ -38,15 +38,23 @@ export const errorTable: Record<PlainErrorCode, ErrorMapping> = {
   user_not_found: { status: 404, body: { detail: messages.notFound } },
   // The password may be fine: the breach check could not be made and is set to refuse (DRF's 503).
   password_check_unavailable: { status: 503, body: { detail: messages.serviceUnavailable } },
+  email_not_verified: { status: 400, body: { non_field_errors: [messages.emailNotVerified] } },
+  wrong_old_password: { status: 400, body: { old_password: [messages.oldPasswordIncorrect] } },
+  reset_uid_invalid: { status: 400, body: { uid: [messages.invalidValue] } },
+  reset_token_invalid: { status: 400, body: { token: [messages.invalidValue] } },
+  not_found: { status: 404, body: { detail: messages.notFound } },
 };
 
+/** The field a refused new password is reported under: registration's `password1`, or Django's SetPasswordForm's `new_password2`. */
+export type NewPasswordField = 'password1' | 'new_password2';
+
 /** How a domain error reads over REST: the table's entry, or the body its details make. */
-export function errorMapping(error: DomainError): ErrorMapping {
+export function errorMapping(error: DomainError, passwordField: NewPasswordField = 'password1'): ErrorMapping {
   switch (error.code) {
     case 'invalid_input':
       return { status: 400, body: invalidInputBody(error) };
     case 'password_rejected':
-      return { status: 400, body: { password1: passwordMessages(error.problems) } };
+      return { status: 400, body: { [passwordField]: passwordMessages(error.problems) } };
     case 'throttled':
       // DRF's answer: the wait in the message and in `Retry-After`.
       return {

@@ -1,4 +1,12 @@
-import type { LoginRequest, RegistrationRequest } from '@authsvc/contracts';
+import type {
+  LoginRequest,
+  PasswordChangeRequest,
+  PasswordResetConfirmRequest,
+  PasswordResetRequest,
+  RegistrationRequest,
+  ResendEmailRequest,
+  VerifyEmailRequest,
+} from '@authsvc/contracts';
 import type { RequestContext } from '@authsvc/domain';
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { AuthEndpoints, EdgeResult } from './auth-endpoints.js';
@@ -91,6 +99,29 @@ export const appRouter = t.router({
       unwrap(await ctx.endpoints.logout(ctx.authorization, ctx.request, { allTokens: true })),
     ),
     me: procedure.query(async ({ ctx }) => unwrap(await ctx.endpoints.me(ctx.authorization, ctx.request))),
+    changePassword: procedure
+      .input(expects<PasswordChangeRequest>())
+      .mutation(async ({ input, ctx }) => unwrap(await ctx.endpoints.changePassword(ctx.authorization, input, ctx.request))),
+    requestPasswordReset: procedure
+      .input(expects<PasswordResetRequest>())
+      .mutation(async ({ input, ctx }) => unwrap(await ctx.endpoints.requestPasswordReset(input, ctx.request))),
+    confirmPasswordReset: procedure
+      .input(expects<PasswordResetConfirmRequest>())
+      .mutation(async ({ input, ctx }) => unwrap(await ctx.endpoints.confirmPasswordReset(input, ctx.request))),
+    verifyEmail: procedure
+      .input(expects<VerifyEmailRequest>())
+      .mutation(async ({ input, ctx }) => unwrap(await ctx.endpoints.verifyEmail(input, ctx.request))),
+    resendVerification: procedure
+      .input(expects<ResendEmailRequest>())
+      .mutation(async ({ input, ctx }) => unwrap(await ctx.endpoints.resendVerification(input, ctx.request))),
+    tokens: procedure.query(async ({ ctx }) => unwrap(await ctx.endpoints.tokens(ctx.authorization, ctx.request))),
+    revokeToken: procedure.input(expects<{ id: string }>()).mutation(async ({ input, ctx }) => {
+      // A body that is not `{id: string}` names no token: the same 404 as an unknown id.
+      const id = typeof input === 'object' && input !== null && typeof input.id === 'string' ? input.id : '';
+      unwrap(await ctx.endpoints.revokeToken(ctx.authorization, id, ctx.request));
+      return null;
+    }),
+    logoutOthers: procedure.mutation(async ({ ctx }) => unwrap(await ctx.endpoints.logoutOthers(ctx.authorization, ctx.request))),
   }),
 });
 

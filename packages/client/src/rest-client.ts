@@ -2,14 +2,21 @@ import {
   detailResponseSchema,
   fieldErrorsResponseSchema,
   loginResponseSchema,
+  tokenListResponseSchema,
   userResponseSchema,
   type FieldErrors,
   type LoginRequest,
   type LoginResponse,
+  type PasswordChangeRequest,
+  type PasswordResetConfirmRequest,
+  type PasswordResetRequest,
   type RegistrationRequest,
+  type ResendEmailRequest,
+  type TokenResponse,
   type UserResponse,
+  type VerifyEmailRequest,
 } from '@authsvc/contracts';
-import type { z } from 'zod';
+import { z } from 'zod';
 
 /** Options of {@link createAuthClient}. */
 export interface AuthClientOptions {
@@ -66,10 +73,31 @@ export interface AuthClient {
   logout(options?: CallOptions & { readonly allTokens?: boolean }): Promise<AuthClientResult<{ readonly detail: string }>>;
   /** `GET /api/users/me/`; retried on network failures, timeouts and 503, as it changes nothing. */
   me(options?: CallOptions): Promise<AuthClientResult<UserResponse>>;
+  /** `POST /api/users/password/change/`: every other token of the caller is revoked; this client's stays valid. */
+  changePassword(body: PasswordChangeRequest, options?: CallOptions): Promise<AuthClientResult<Detail>>;
+  /** `POST /api/users/password/reset/`: the same answer whether or not the email has an account. */
+  requestPasswordReset(body: PasswordResetRequest, options?: CallOptions): Promise<AuthClientResult<Detail>>;
+  /** `POST /api/users/password/reset/confirm/` with the emailed link's uid and token. */
+  confirmPasswordReset(body: PasswordResetConfirmRequest, options?: CallOptions): Promise<AuthClientResult<Detail>>;
+  /** `POST /api/users/registration/verify-email/` with the emailed link's key. */
+  verifyEmail(body: VerifyEmailRequest, options?: CallOptions): Promise<AuthClientResult<Detail>>;
+  /** `POST /api/users/registration/resend-email/`. */
+  resendVerification(body: ResendEmailRequest, options?: CallOptions): Promise<AuthClientResult<Detail>>;
+  /** `GET /api/users/tokens/`: the caller's live tokens, newest first; retried as `me` is. */
+  tokens(options?: CallOptions): Promise<AuthClientResult<TokenResponse[]>>;
+  /** `DELETE /api/users/tokens/{id}/`: 204 with no body. */
+  revokeToken(id: string, options?: CallOptions): Promise<AuthClientResult<null>>;
+  /** `POST /api/users/logout-others/`: every token of the caller but this client's is revoked. */
+  logoutOthers(options?: CallOptions): Promise<AuthClientResult<Detail>>;
+}
+
+/** A plain confirmation: `{"detail": "..."}`. */
+export interface Detail {
+  readonly detail: string;
 }
 
 interface Request {
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'DELETE';
   readonly path: string;
   readonly body?: unknown;
   /** Only calls that change nothing are retried, so a retry can never register or log in twice. */
@@ -176,6 +204,10 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     }
   }
 
+  /** A POST answered with a detail; never retried, as it changes state. */
+  const post = (path: string, body: unknown, callOptions: CallOptions) =>
+    call({ method: 'POST', path, body, idempotent: false, signal: callOptions.signal }, detailResponseSchema);
+
   return {
     get token() {
       return token;
@@ -206,5 +238,18 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     me(callOptions = {}) {
       return call({ method: 'GET', path: '/api/users/me/', idempotent: true, signal: callOptions.signal }, userResponseSchema);
     },
+    changePassword: (body, callOptions = {}) => post('/api/users/password/change/', body, callOptions),
+    requestPasswordReset: (body, callOptions = {}) => post('/api/users/password/reset/', body, callOptions),
+    confirmPasswordReset: (body, callOptions = {}) => post('/api/users/password/reset/confirm/', body, callOptions),
+    verifyEmail: (body, callOptions = {}) => post('/api/users/registration/verify-email/', body, callOptions),
+    resendVerification: (body, callOptions = {}) => post('/api/users/registration/resend-email/', body, callOptions),
+    tokens(callOptions = {}) {
+      return call({ method: 'GET', path: '/api/users/tokens/', idempotent: true, signal: callOptions.signal }, tokenListResponseSchema);
+    },
+    revokeToken(id, callOptions = {}) {
+      const path = `/api/users/tokens/${encodeURIComponent(id)}/`;
+      return call({ method: 'DELETE', path, idempotent: false, signal: callOptions.signal }, z.null());
+    },
+    logoutOthers: (callOptions = {}) => post('/api/users/logout-others/', undefined, callOptions),
   };
 }

@@ -44,11 +44,11 @@ export const eventMetadataSchema = z.object({
 export const eventPayloadSchemas = {
   'user.registered': z.object({ email: z.string(), firstName: z.string(), lastName: z.string() }),
   'user.logged_in': z.object({}),
-  'user.login_failed': z.object({ email: z.string(), reason: z.enum(['bad_credentials', 'disabled']) }),
+  'user.login_failed': z.object({ email: z.string(), reason: z.enum(['bad_credentials', 'disabled', 'unverified']) }),
   'user.logged_out': z.object({ allTokens: z.boolean(), revoked: z.int().nonnegative() }),
   'token.expired': z.object({ expiredAt: isoDateTime }),
   'tokens.purged': z.object({ count: z.int().nonnegative() }),
-  'user.password_reset_requested': z.object({}),
+  'user.password_reset_requested': z.object({ email: z.string() }),
   'user.password_reset': z.object({ revokedTokens: z.int().nonnegative() }),
   'user.password_changed': z.object({ revokedTokens: z.int().nonnegative() }),
   'user.email_verified': z.object({ email: z.string() }),

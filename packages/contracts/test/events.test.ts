@@ -22,7 +22,7 @@ const oneOfEach: AuthEvent[] = [
   { ...envelope(4), type: 'user.logged_out', data: { allTokens: false, revoked: 1 } },
   { ...envelope(5), type: 'token.expired', data: { expiredAt: '2026-01-01T11:00:00.000Z' } },
   { ...envelope(6), type: 'tokens.purged', metadata: { ip: null, userAgent: null, requestId: null }, data: { count: 3 } },
-  { ...envelope(7), type: 'user.password_reset_requested', data: {} },
+  { ...envelope(7), type: 'user.password_reset_requested', data: { email: 'john@example.com' } },
   { ...envelope(8), type: 'user.password_reset', data: { revokedTokens: 2 } },
   { ...envelope(9), type: 'user.password_changed', data: { revokedTokens: 1 } },
   { ...envelope(10), type: 'user.email_verified', data: { email: 'john@example.com' } },

@@ -27,7 +27,13 @@ export type DomainError =
   | { readonly code: 'user_inactive' }
   | { readonly code: 'user_not_found' }
   | { readonly code: 'password_rejected'; readonly problems: readonly PasswordProblem[] }
-  | { readonly code: 'password_check_unavailable' };
+  | { readonly code: 'password_check_unavailable' }
+  | { readonly code: 'email_not_verified' }
+  | { readonly code: 'wrong_old_password' }
+  | { readonly code: 'reset_uid_invalid' }
+  | { readonly code: 'reset_token_invalid' }
+  /** What the caller named (a token id, a verification key) does not exist for them. */
+  | { readonly code: 'not_found' };
 
 /** The code of a domain error. */
 export type DomainErrorCode = DomainError['code'];

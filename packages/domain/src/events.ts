@@ -9,7 +9,7 @@ export interface RequestContext {
 export const anonymousContext: RequestContext = { ip: null, userAgent: null, requestId: null };
 
 /** Why a login failed; the reason is recorded, never shown to the caller beyond the contract. */
-export type LoginFailureReason = 'bad_credentials' | 'disabled';
+export type LoginFailureReason = 'bad_credentials' | 'disabled' | 'unverified';
 
 /** The payload of each event type. Never a password, a token or a token digest. */
 export interface EventPayloads {
@@ -19,8 +19,8 @@ export interface EventPayloads {
   'user.logged_out': { allTokens: boolean; revoked: number };
   'token.expired': { expiredAt: string };
   'tokens.purged': { count: number };
-  /** A reset email was queued for the account; the token lives only in the mail queue. */
-  'user.password_reset_requested': Record<string, never>;
+  /** A reset was asked for the email: queued for its account (the token lives only in the mail queue), or none has it (no user id). */
+  'user.password_reset_requested': { email: string };
   /** A reset token set a new password; every token of the user was revoked. */
   'user.password_reset': { revokedTokens: number };
   /** The user changed the password; every token but the caller's was revoked. */

@@ -1,3 +1,4 @@
+export * from './account-emails.js';
 export * from './auth-service.js';
 export * from './dependencies.js';
 export * from './errors.js';
@@ -10,6 +11,12 @@ export * from './result.js';
 export * from './token.js';
 export * from './user.js';
 export * from './use-cases/authenticate-token.js';
+export * from './use-cases/change-password.js';
+export * from './use-cases/confirm-password-reset.js';
+export * from './use-cases/manage-tokens.js';
+export * from './use-cases/request-password-reset.js';
+export * from './use-cases/resend-verification.js';
+export * from './use-cases/verify-email.js';
 export * from './use-cases/list-audit-events.js';
 export * from './use-cases/login-user.js';
 export * from './use-cases/logout-user.js';

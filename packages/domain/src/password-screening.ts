@@ -1,6 +1,15 @@
 import { domainError, type DomainError } from './errors.js';
 import type { PasswordCandidate, PasswordPolicy, PasswordProblem } from './ports/index.js';
 import { err, ok, type Result } from './result.js';
+import type { User } from './user.js';
+
+/** A new password of an existing account, to be screened against the account's details. */
+export const candidateFor = (user: User, password: string): PasswordCandidate => ({
+  password,
+  firstName: user.firstName,
+  lastName: user.lastName,
+  email: user.email,
+});
 
 /** Why a new password was not accepted. */
 export type PasswordRefusal = Extract<DomainError, { code: 'password_rejected' | 'password_check_unavailable' }>;

@@ -26,6 +26,8 @@ export interface ThrottleSettings {
   readonly loginRate: RateLimit | null;
   /** Registrations per client address. */
   readonly registrationRate: RateLimit | null;
+  /** Emails asked for (password resets, verification resends), per client address and per recipient, so nobody can mail-bomb an inbox. */
+  readonly passwordResetRate: RateLimit | null;
   /** Failed-login backoff per account and client address: one address guessing locks out only itself. */
   readonly lockout: LockoutSettings | null;
   /** Failed-login backoff per account across all addresses, so a distributed guesser is bounded too. */
@@ -35,8 +37,15 @@ export interface ThrottleSettings {
 /** A refusal by a throttle. */
 export type Throttled = Extract<DomainError, { code: 'throttled' }>;
 
-/** The actions limited per client address. */
-export type ThrottledAction = 'login' | 'registration';
+/**
+ * The actions limited per client address. Those that check a secret (a password, a reset token,
+ * a verification key) share the login rate; those that send an email, the password reset rate.
+ */
+export type ThrottledAction =
+  'login' | 'registration' | 'password_reset' | 'password_reset_confirm' | 'verification_resend' | 'email_verification';
+
+/** The actions that send an email, limited per recipient as well. */
+export type MailingAction = Extract<ThrottledAction, 'password_reset' | 'verification_resend'>;
 
 // A throttled answer promises at least one second, as DRF's rounding up does.
 const secondsUntil = (until: Date, now: Date) => Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000));
@@ -73,15 +82,31 @@ export function createThrottlePolicy(deps: { readonly store: ThrottleStore; read
   // An address cannot contain '|', so the pair reads back one way only.
   const addressKey = (email: string, client: string | null) => `${client ?? 'unknown'}|${normalizeEmail(email)}`;
 
+  const rates: Record<ThrottledAction, RateLimit | null> = {
+    login: settings.loginRate,
+    registration: settings.registrationRate,
+    password_reset: settings.passwordResetRate,
+    password_reset_confirm: settings.loginRate,
+    verification_resend: settings.passwordResetRate,
+    email_verification: settings.loginRate,
+  };
+
+  /** Counts one hit on `scope`/`key` against `rate`; null when it is within the rate. */
+  async function admitHit(rate: RateLimit | null, scope: string, key: string): Promise<Throttled | null> {
+    if (!rate) return null;
+    const now = deps.clock.now();
+    const counter = await deps.store.hit(scope, key, rate.windowSeconds, now);
+    return counter.hits <= rate.requests ? null : throttled(secondsUntil(counter.windowEndsAt, now));
+  }
+
   return {
     /** Counts a request of `action` from `client`; null when it is within the rate. */
-    async admitClient(action: ThrottledAction, client: string | null): Promise<Throttled | null> {
-      const rate = action === 'login' ? settings.loginRate : settings.registrationRate;
-      if (!rate) return null;
-      const now = deps.clock.now();
-      const counter = await deps.store.hit(`${action}:client`, client ?? 'unknown', rate.windowSeconds, now);
-      return counter.hits <= rate.requests ? null : throttled(secondsUntil(counter.windowEndsAt, now));
-    },
+    admitClient: (action: ThrottledAction, client: string | null): Promise<Throttled | null> =>
+      admitHit(rates[action], `${action}:client`, client ?? 'unknown'),
+
+    /** Counts an email `action` would send to `email`, whether or not an account has it; null when it is within the rate. */
+    admitRecipient: (action: MailingAction, email: string): Promise<Throttled | null> =>
+      admitHit(rates[action], `${action}:recipient`, normalizeEmail(email)),
 
     /**
      * Counts a login attempt on `email` from `client` before its password is checked; null when it

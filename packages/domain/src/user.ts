@@ -6,6 +6,8 @@ export interface User {
   readonly email: string;
   readonly passwordHash: string;
   readonly isActive: boolean;
+  /** Whether the owner proved the address by an emailed key. */
+  readonly emailVerified: boolean;
   readonly createdAt: Date;
 }
 

@@ -9,7 +9,14 @@ function policy(settings: Partial<ThrottleSettings> = {}) {
   const clock = new ManualClock();
   const throttle = createThrottlePolicy(
     { store, clock },
-    { loginRate: { requests: 3, windowSeconds: 60 }, registrationRate: null, lockout, accountLockout: null, ...settings },
+    {
+      loginRate: { requests: 3, windowSeconds: 60 },
+      registrationRate: null,
+      passwordResetRate: null,
+      lockout,
+      accountLockout: null,
+      ...settings,
+    },
   );
   return { store, clock, throttle };
 }

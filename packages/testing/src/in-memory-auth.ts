@@ -11,7 +11,13 @@ import { InMemoryStore } from './in-memory-store.js';
 import { InMemoryThrottleStore } from './in-memory-throttle-store.js';
 
 /** Every throttle off, so tests of other behaviour are not limited. */
-export const noThrottles: ThrottleSettings = { loginRate: null, registrationRate: null, lockout: null, accountLockout: null };
+export const noThrottles: ThrottleSettings = {
+  loginRate: null,
+  registrationRate: null,
+  passwordResetRate: null,
+  lockout: null,
+  accountLockout: null,
+};
 
 /**
  * A complete set of in-memory dependencies, with handles on the fakes for assertions. Passwords
@@ -25,6 +31,7 @@ export function inMemoryAuth(settings: Partial<AuthSettings> = {}, passwordPolic
   const deps: AuthDependencies = {
     users: store.users,
     tokens: store.tokens,
+    codes: store.codes,
     unitOfWork: store,
     throttles,
     hasher,
@@ -32,7 +39,15 @@ export function inMemoryAuth(settings: Partial<AuthSettings> = {}, passwordPolic
     secrets: new SequentialTokenSecrets(),
     clock,
     ids: new SequentialIds(),
-    settings: { tokenTtlSeconds: 86_400, tokenLimitPerUser: null, throttle: noThrottles, ...settings },
+    settings: {
+      tokenTtlSeconds: 86_400,
+      tokenLimitPerUser: null,
+      throttle: noThrottles,
+      passwordResetTimeoutSeconds: 3_600,
+      emailVerificationTimeoutSeconds: 259_200,
+      requireEmailVerification: false,
+      ...settings,
+    },
   };
   return { store, throttles, clock, hasher, deps, service: createAuthService(deps) };
 }

@@ -1,4 +1,7 @@
 import type {
+  AccountCode,
+  AccountCodePurpose,
+  AccountCodeRepository,
   DomainEvent,
   MailQueue,
   MailRequest,
@@ -18,17 +21,20 @@ import { normalizeEmail } from '@authsvc/domain';
 export interface InMemoryState {
   users: Map<number, User>;
   tokens: Map<string, Token>;
+  /** Emailed one-time codes by digest. */
+  codes: Map<string, AccountCode>;
   outbox: DomainEvent[];
   /** Emails queued, in order, as a mailer would find them. */
   mail: MailRequest[];
   nextUserId: number;
 }
 
-const emptyState = (): InMemoryState => ({ users: new Map(), tokens: new Map(), outbox: [], mail: [], nextUserId: 1 });
+const emptyState = (): InMemoryState => ({ users: new Map(), tokens: new Map(), codes: new Map(), outbox: [], mail: [], nextUserId: 1 });
 
 const copyState = (state: InMemoryState): InMemoryState => ({
   users: new Map(state.users),
   tokens: new Map(state.tokens),
+  codes: new Map(state.codes),
   outbox: [...state.outbox],
   mail: [...state.mail],
   nextUserId: state.nextUserId,
@@ -41,7 +47,7 @@ export class InMemoryUserRepository implements UserRepository {
   async create(user: NewUser): Promise<User | null> {
     const state = this.store.state;
     if ([...state.users.values()].some((u) => normalizeEmail(u.email) === normalizeEmail(user.email))) return null;
-    const created: User = { ...user, id: state.nextUserId++, isActive: true };
+    const created: User = { ...user, id: state.nextUserId++, isActive: true, emailVerified: false };
     state.users.set(created.id, created);
     return created;
   }
@@ -57,6 +63,14 @@ export class InMemoryUserRepository implements UserRepository {
   async updatePasswordHash(id: number, passwordHash: string): Promise<void> {
     const user = this.store.state.users.get(id);
     if (user) this.store.state.users.set(id, { ...user, passwordHash });
+  }
+
+  async markEmailVerified(id: number): Promise<User | null> {
+    const user = this.store.state.users.get(id);
+    if (!user) return null;
+    const updated = { ...user, emailVerified: true };
+    this.store.state.users.set(id, updated);
+    return updated;
   }
 
   async setActive(email: string, isActive: boolean): Promise<User | null> {
@@ -79,7 +93,8 @@ export class InMemoryTokenRepository implements TokenRepository {
   async findWithUser(digest: string): Promise<TokenWithUser | null> {
     const token = this.store.state.tokens.get(digest);
     const user = token && this.store.state.users.get(token.userId);
-    return token && user ? { token, user } : null;
+    if (!token || !user) return null;
+    return { token: { digest: token.digest, userId: token.userId, createdAt: token.createdAt, expiresAt: token.expiresAt }, user };
   }
 
   async delete(digest: string): Promise<boolean> {
@@ -102,9 +117,63 @@ export class InMemoryTokenRepository implements TokenRepository {
     return this.deleteWhere(newestFirst.slice(keep)).length;
   }
 
+  async listLive(userId: number, now: Date): Promise<Token[]> {
+    return [...this.store.state.tokens.values()]
+      .filter((t) => t.userId === userId && t.expiresAt.getTime() > now.getTime())
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+  }
+
+  async deleteById(userId: number, id: string): Promise<boolean> {
+    return this.deleteWhere([...this.store.state.tokens.values()].filter((t) => t.userId === userId && t.id === id)).length > 0;
+  }
+
+  async deleteOthers(userId: number, keepDigest: string): Promise<string[]> {
+    const others = [...this.store.state.tokens.values()].filter((t) => t.userId === userId && t.digest !== keepDigest);
+    return this.deleteWhere(others).map((t) => t.id);
+  }
+
   private deleteWhere(tokens: Token[]): Token[] {
     for (const t of tokens) this.store.state.tokens.delete(t.digest);
     return tokens;
+  }
+}
+
+/** Emailed one-time codes over a shared in-memory state. */
+export class InMemoryAccountCodeRepository implements AccountCodeRepository {
+  constructor(private readonly store: InMemoryStore) {}
+
+  async save(code: AccountCode): Promise<void> {
+    this.store.state.codes.set(code.digest, code);
+  }
+
+  async find(purpose: AccountCodePurpose, digest: string, now: Date): Promise<AccountCode | null> {
+    return this.valid(purpose, digest, now);
+  }
+
+  async consume(purpose: AccountCodePurpose, digest: string, now: Date): Promise<AccountCode | null> {
+    // Looked up and deleted with no await between, so concurrent callers cannot both get it.
+    const code = this.valid(purpose, digest, now);
+    if (code) this.store.state.codes.delete(digest);
+    return code;
+  }
+
+  private valid(purpose: AccountCodePurpose, digest: string, now: Date): AccountCode | null {
+    const code = this.store.state.codes.get(digest);
+    return code?.purpose === purpose && code.expiresAt.getTime() > now.getTime() ? code : null;
+  }
+
+  async deleteForUser(userId: number, purpose: AccountCodePurpose): Promise<number> {
+    return this.deleteWhere((code) => code.userId === userId && code.purpose === purpose, Number.POSITIVE_INFINITY);
+  }
+
+  async purgeExpired(now: Date, limit: number): Promise<number> {
+    return this.deleteWhere((code) => code.expiresAt.getTime() <= now.getTime(), limit);
+  }
+
+  private deleteWhere(matches: (code: AccountCode) => boolean, limit: number): number {
+    const doomed = [...this.store.state.codes.values()].filter(matches).slice(0, limit);
+    for (const code of doomed) this.store.state.codes.delete(code.digest);
+    return doomed.length;
   }
 }
 
@@ -136,6 +205,7 @@ export class InMemoryStore implements UnitOfWork {
   delivering = false;
   readonly users = new InMemoryUserRepository(this);
   readonly tokens = new InMemoryTokenRepository(this);
+  readonly codes = new InMemoryAccountCodeRepository(this);
   readonly outbox = new InMemoryOutbox(this);
   readonly mail = new InMemoryMailQueue(this);
 

@@ -4,8 +4,14 @@ import {
   loginRequestSchema,
   loginResponseSchema,
   messages,
+  passwordChangeRequestSchema,
+  passwordResetConfirmRequestSchema,
+  passwordResetRequestSchema,
   registrationRequestSchema,
+  resendEmailRequestSchema,
+  tokenListResponseSchema,
   userResponseSchema,
+  verifyEmailRequestSchema,
 } from '@authsvc/contracts';
 import { z } from 'zod';
 
@@ -158,7 +164,137 @@ const restOperations: Record<string, JsonObject> = {
       ...commonFailures,
     },
   },
+  'POST /api/users/password/change/': {
+    operationId: 'changePassword',
+    summary: "Change the caller's password; every other token of theirs is revoked",
+    description: 'The token that made the call stays valid. Wrong old passwords count against the login lockout.',
+    security: tokenAuth,
+    requestBody: requestBody('PasswordChangeRequest', {
+      old_password: 'Password123',
+      new_password1: 'Better456x',
+      new_password2: 'Better456x',
+    }),
+    responses: {
+      '200': detail('Saved', messages.passwordChanged),
+      '400': response('Invalid fields, or a wrong old password', 'FieldErrors', {
+        wrongOld: { old_password: [messages.oldPasswordIncorrect] },
+        mismatch: { new_password2: [messages.passwordMismatch] },
+      }),
+      ...authFailures,
+      ...bodyFailures,
+      ...commonFailures,
+    },
+  },
+  'POST /api/users/password/reset/': {
+    operationId: 'requestPasswordReset',
+    summary: 'Email a password reset link',
+    description:
+      'Answers the same whether or not the email has an account; the email is queued and sent by the mailer. ' +
+      'Throttled per client address and per email (`PASSWORD_RESET_RATE`).',
+    security: [],
+    requestBody: requestBody('PasswordResetRequest', { email: johnDoe.email }),
+    responses: {
+      '200': detail('Queued, or no such account', messages.passwordResetSent),
+      '400': response('Invalid fields', 'FieldErrors', { invalid: { email: [messages.invalidEmail] } }),
+      ...bodyFailures,
+      ...commonFailures,
+    },
+  },
+  'POST /api/users/password/reset/confirm/': {
+    operationId: 'confirmPasswordReset',
+    summary: "Set a new password with an emailed link's uid and token; every token of the user is revoked",
+    description: 'The token is single use and valid for `PASSWORD_RESET_TIMEOUT_SECONDS`.',
+    security: [],
+    requestBody: requestBody('PasswordResetConfirmRequest', {
+      uid: '1',
+      token: '3f9c0d6c2b0b4a3e9a7e5d1c8b2a4f6e0d9c8b7a',
+      new_password1: 'Better456x',
+      new_password2: 'Better456x',
+    }),
+    responses: {
+      '200': detail('Reset', messages.passwordResetDone),
+      '400': response('Invalid fields, or a bad, used or expired link', 'FieldErrors', {
+        uid: { uid: [messages.invalidValue] },
+        token: { token: [messages.invalidValue] },
+        mismatch: { new_password2: [messages.passwordMismatch] },
+      }),
+      ...bodyFailures,
+      ...commonFailures,
+    },
+  },
+  'POST /api/users/registration/verify-email/': {
+    operationId: 'verifyEmail',
+    summary: "Verify an account's email with the key of the emailed link",
+    security: [],
+    requestBody: requestBody('VerifyEmailRequest', { key: '3f9c0d6c2b0b4a3e9a7e5d1c8b2a4f6e0d9c8b7a' }),
+    responses: {
+      '200': detail('Verified', messages.ok),
+      '400': response('Invalid fields', 'FieldErrors', { missing: { key: [messages.required] } }),
+      '404': detail('Unknown, used or expired key', messages.notFound),
+      ...bodyFailures,
+      ...commonFailures,
+    },
+  },
+  'POST /api/users/registration/resend-email/': {
+    operationId: 'resendVerification',
+    summary: 'Email a new verification link',
+    description: 'Answers the same whether or not the email has an unverified account. Throttled as password resets are.',
+    security: [],
+    requestBody: requestBody('ResendEmailRequest', { email: johnDoe.email }),
+    responses: {
+      '200': detail('Queued, or nothing to verify', messages.ok),
+      '400': response('Invalid fields', 'FieldErrors', { invalid: { email: [messages.invalidEmail] } }),
+      ...bodyFailures,
+      ...commonFailures,
+    },
+  },
+  'GET /api/users/tokens/': {
+    operationId: 'tokens',
+    summary: "The caller's live tokens, newest first",
+    security: tokenAuth,
+    responses: {
+      '200': response('Live tokens; never their keys', 'TokenList', {
+        two: [
+          {
+            id: '7d0b8f3e-5a43-4c1e-9f0a-2f4b6f1c9e21',
+            created: '2026-12-01T10:00:00.000Z',
+            expires: '2026-12-02T10:00:00.000Z',
+            current: true,
+            ip: '203.0.113.9',
+            user_agent: 'Mozilla/5.0',
+          },
+        ],
+      }),
+      ...authFailures,
+      ...commonFailures,
+    },
+  },
+  'DELETE /api/users/tokens/:id/': {
+    operationId: 'revokeToken',
+    summary: "Revoke one of the caller's tokens by its id",
+    security: tokenAuth,
+    parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+    responses: {
+      '204': { description: 'Revoked' },
+      '404': detail("No token of the caller's has this id", messages.notFound),
+      ...authFailures,
+      ...commonFailures,
+    },
+  },
+  'POST /api/users/logout-others/': {
+    operationId: 'logoutOthers',
+    summary: 'Revoke every token of the caller but the one presented',
+    security: tokenAuth,
+    responses: {
+      '200': detail('Logged out elsewhere', messages.loggedOut),
+      ...authFailures,
+      ...commonFailures,
+    },
+  },
 };
+
+/** A route path in OpenAPI's spelling: Fastify's `:id` becomes `{id}`. */
+const openApiPath = (path: string): string => path.replace(/:([^/]+)/g, '{$1}');
 
 const statusBody = (description: string, status: string): JsonObject => ({
   description,
@@ -216,7 +352,7 @@ export function buildOpenApiDocument(resources: readonly DocumentedResource[], v
     for (const method of Object.keys(resource.views)) {
       const operation = restOperations[`${method} ${resource.path}`];
       if (!operation) throw new Error(`no OpenAPI description for ${method} ${resource.path}`);
-      (paths[resource.path] ??= {})[method.toLowerCase()] = { tags: ['users'], ...operation, 'x-view-name': resource.name };
+      (paths[openApiPath(resource.path)] ??= {})[method.toLowerCase()] = { tags: ['users'], ...operation, 'x-view-name': resource.name };
     }
   }
   Object.assign(paths, operationalOperations);
@@ -239,6 +375,12 @@ export function buildOpenApiDocument(resources: readonly DocumentedResource[], v
       schemas: {
         RegistrationRequest: jsonSchemaOf(registrationRequestSchema, { closed: false }),
         LoginRequest: jsonSchemaOf(loginRequestSchema, { closed: false }),
+        PasswordChangeRequest: jsonSchemaOf(passwordChangeRequestSchema, { closed: false }),
+        PasswordResetRequest: jsonSchemaOf(passwordResetRequestSchema, { closed: false }),
+        PasswordResetConfirmRequest: jsonSchemaOf(passwordResetConfirmRequestSchema, { closed: false }),
+        VerifyEmailRequest: jsonSchemaOf(verifyEmailRequestSchema, { closed: false }),
+        ResendEmailRequest: jsonSchemaOf(resendEmailRequestSchema, { closed: false }),
+        TokenList: jsonSchemaOf(tokenListResponseSchema, { closed: true }),
         User: jsonSchemaOf(userResponseSchema, { closed: true }),
         LoginResponse: jsonSchemaOf(loginResponseSchema, { closed: true }),
         Detail: jsonSchemaOf(detailResponseSchema, { closed: true }),

@@ -11,16 +11,25 @@ type View = (request: FastifyRequest) => Promise<EdgeResult<unknown>>;
 interface Resource {
   readonly path: string;
   readonly name: string;
-  readonly views: Partial<Record<'GET' | 'POST', View>>;
+  readonly views: Partial<Record<ViewMethod, View>>;
 }
+
+/** The methods a view may serve; HEAD is GET's, OPTIONS is answered for every resource. */
+type ViewMethod = 'GET' | 'POST' | 'DELETE';
 
 const ALL_METHODS: HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 
-/** Sends an edge result with its status, headers and JSON body. */
+/** Sends an edge result with its status, headers and JSON body (none for a 204). */
 export function sendResult(reply: FastifyReply, result: EdgeResult<unknown>): FastifyReply {
   if (!result.ok && result.headers) reply.headers(result.headers);
-  return reply.code(result.status).send(result.body);
+  return result.status === 204 ? reply.code(204).send() : reply.code(result.status).send(result.body);
 }
+
+/** The `:id` parameter of a path, as Fastify parsed it. */
+const pathParameter = (request: FastifyRequest, name: string): string => {
+  const params = request.params as Record<string, string | undefined>;
+  return params[name] ?? '';
+};
 
 /** Hands a view the parsed body, or answers the parse failure as DRF does when a view reads it. */
 function withBody(request: FastifyRequest, then: (data: unknown) => Promise<EdgeResult<unknown>>): Promise<EdgeResult<unknown>> {
@@ -66,6 +75,63 @@ export function restResources(endpoints: AuthEndpoints): Resource[] {
         GET: (request) => endpoints.me(request.headers.authorization, requestContext(request)),
       },
     },
+    {
+      path: '/api/users/password/change/',
+      name: 'Password Change',
+      views: {
+        POST: (request) =>
+          withBody(request, (data) => endpoints.changePassword(request.headers.authorization, data, requestContext(request))),
+      },
+    },
+    {
+      path: '/api/users/password/reset/',
+      name: 'Password Reset',
+      views: {
+        POST: (request) => withBody(request, (data) => endpoints.requestPasswordReset(data, requestContext(request))),
+      },
+    },
+    {
+      path: '/api/users/password/reset/confirm/',
+      name: 'Password Reset Confirm',
+      views: {
+        POST: (request) => withBody(request, (data) => endpoints.confirmPasswordReset(data, requestContext(request))),
+      },
+    },
+    {
+      path: '/api/users/registration/verify-email/',
+      name: 'Verify Email',
+      views: {
+        POST: (request) => withBody(request, (data) => endpoints.verifyEmail(data, requestContext(request))),
+      },
+    },
+    {
+      path: '/api/users/registration/resend-email/',
+      name: 'Resend Email Verification',
+      views: {
+        POST: (request) => withBody(request, (data) => endpoints.resendVerification(data, requestContext(request))),
+      },
+    },
+    {
+      path: '/api/users/tokens/',
+      name: 'Token List',
+      views: {
+        GET: (request) => endpoints.tokens(request.headers.authorization, requestContext(request)),
+      },
+    },
+    {
+      path: '/api/users/tokens/:id/',
+      name: 'Token Detail',
+      views: {
+        DELETE: (request) => endpoints.revokeToken(request.headers.authorization, pathParameter(request, 'id'), requestContext(request)),
+      },
+    },
+    {
+      path: '/api/users/logout-others/',
+      name: 'Logout Others',
+      views: {
+        POST: (request) => endpoints.logoutOthers(request.headers.authorization, requestContext(request)),
+      },
+    },
   ];
 }
 
@@ -98,7 +164,7 @@ export async function registerRestRoutes(server: FastifyInstance, resources: Res
             parses: ['application/json', 'application/x-www-form-urlencoded'],
           });
         }
-        const view = resource.views[method as 'GET' | 'POST'];
+        const view = resource.views[method as ViewMethod];
         if (!view) return reply.code(405).send({ detail: messages.methodNotAllowed(request.method) });
         return sendResult(reply, await view(request));
       },

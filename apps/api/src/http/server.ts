@@ -145,7 +145,7 @@ export function buildHttpServer(endpoints: AuthEndpoints, options: HttpServerOpt
         callback(null, {
           origin,
           preflight: request.headers['access-control-request-method'] !== undefined,
-          methods: ['GET', 'POST'],
+          methods: ['GET', 'POST', 'DELETE'],
           allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-Id'],
           exposedHeaders: ['Retry-After', 'X-Request-Id'],
           maxAge: 600,
@@ -154,13 +154,14 @@ export function buildHttpServer(endpoints: AuthEndpoints, options: HttpServerOpt
   }
 
   const resources = restResources(endpoints);
-  const restPaths = new Set(resources.map((r) => r.path));
+  // A parameter (`:id`) matches one path segment, as Django's converters do.
+  const restPaths = resources.map((r) => new RegExp(`^${r.path.replace(/:[^/]+/g, '[^/]+')}$`));
   server.setNotFoundHandler((request, reply) => {
     const [path, query] = request.url.split('?', 2) as [string, string | undefined];
     // Django's APPEND_SLASH: a known path without its trailing slash is redirected. Other methods
     // than GET get 308, which clients follow with the same method and body (a 301 turns a POST
     // into a bodiless GET), and a detail to read for those that do not follow.
-    if (restPaths.has(`${path}/`)) {
+    if (restPaths.some((pattern) => pattern.test(`${path}/`))) {
       const location = `${path}/${query === undefined ? '' : `?${query}`}`;
       if (request.method === 'GET' || request.method === 'HEAD') return reply.redirect(location, 301);
       return reply

@@ -6,6 +6,7 @@ import { createAuditLog } from './0004-create-audit-log.js';
 import { createThrottles } from './0005-create-throttles.js';
 import { normalizeEmails } from './0006-normalize-emails.js';
 import { createMailQueue } from './0007-create-mail-queue.js';
+import { accountLifecycle } from './0008-account-lifecycle.js';
 
 /**
  * Every migration, by name. Kysely runs them in the order of their names, so the names start with
@@ -19,4 +20,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0005_create_throttles': createThrottles,
   '0006_normalize_emails': normalizeEmails,
   '0007_create_mail_queue': createMailQueue,
+  '0008_account_lifecycle': accountLifecycle,
 };

@@ -1,3 +1,4 @@
+export type { AccountCode, AccountCodePurpose, AccountCodeRepository } from './account-code-repository.js';
 export type { AuditLog, AuditSubject } from './audit-log.js';
 export type { Clock, IdGenerator } from './clock.js';
 export type { EventPublisher } from './event-publisher.js';

@@ -1,9 +1,9 @@
-import type { Token } from '../token.js';
+import type { Token, TokenValidity } from '../token.js';
 import type { User } from '../user.js';
 
 /** A token together with its owner, read in one round trip. */
 export interface TokenWithUser {
-  readonly token: Token;
+  readonly token: TokenValidity;
   readonly user: User;
 }
 
@@ -21,4 +21,10 @@ export interface TokenRepository {
   deleteExpired(now: Date, limit: number): Promise<number[]>;
   /** Deletes the oldest tokens of a user beyond the newest `keep`; returns how many. */
   deleteOldestBeyond(userId: number, keep: number): Promise<number>;
+  /** The user's tokens still valid at `now`, newest first. */
+  listLive(userId: number, now: Date): Promise<Token[]>;
+  /** Deletes the user's token with this public id; false when the user has none such (another user's id deletes nothing). */
+  deleteById(userId: number, id: string): Promise<boolean>;
+  /** Deletes every token of the user but the one with `keepDigest`; returns the public ids of those deleted. */
+  deleteOthers(userId: number, keepDigest: string): Promise<string[]>;
 }

@@ -1,3 +1,4 @@
+import type { AccountCodeRepository } from './account-code-repository.js';
 import type { MailQueue } from './mail-queue.js';
 import type { Outbox } from './outbox.js';
 import type { TokenRepository } from './token-repository.js';
@@ -7,6 +8,7 @@ import type { UserRepository } from './user-repository.js';
 export interface TransactionalPorts {
   readonly users: UserRepository;
   readonly tokens: TokenRepository;
+  readonly codes: AccountCodeRepository;
   readonly outbox: Outbox;
   /** Emails to send once the transaction commits. */
   readonly mail: MailQueue;

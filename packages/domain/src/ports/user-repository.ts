@@ -10,6 +10,8 @@ export interface UserRepository {
   findById(id: number): Promise<User | null>;
   /** Replaces the stored password hash (after a parameter upgrade). */
   updatePasswordHash(id: number, passwordHash: string): Promise<void>;
+  /** Records that the owner proved the address; returns the user, or null when none has the id. */
+  markEmailVerified(id: number): Promise<User | null>;
   /** Enables or disables the account; returns the updated user, or null when none matches. */
   setActive(email: string, isActive: boolean): Promise<User | null>;
 }

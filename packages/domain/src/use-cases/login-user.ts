@@ -1,5 +1,5 @@
 import type { AuthDependencies } from '../dependencies.js';
-import { makeEvent } from '../dependencies.js';
+import { capped, makeEvent } from '../dependencies.js';
 import { domainError, type DomainError } from '../errors.js';
 import type { LoginFailureReason, RequestContext } from '../events.js';
 import { checkInput, type CommandInput } from '../input.js';
@@ -21,7 +21,10 @@ export interface LoginSuccess {
 }
 
 /** Failures a login may report. */
-export type LoginError = Extract<DomainError, { code: 'invalid_input' | 'throttled' | 'invalid_credentials' | 'account_disabled' }>;
+export type LoginError = Extract<
+  DomainError,
+  { code: 'invalid_input' | 'throttled' | 'invalid_credentials' | 'account_disabled' | 'email_not_verified' }
+>;
 
 /**
  * Logs in, throttles included, so no transport can skip them: the client's rate is counted first
@@ -50,6 +53,13 @@ export const loginUser =
       );
       return err(domainError(reason === 'disabled' ? 'account_disabled' : 'invalid_credentials'));
     }
+    if (deps.settings.requireEmailVerification && !user.emailVerified) {
+      // The password was right, so the failures are not forgotten: only a usable login clears them.
+      await deps.unitOfWork.run((tx) =>
+        tx.outbox.append([makeEvent(deps, 'user.login_failed', user.id, context, { email: command.email, reason: 'unverified' })]),
+      );
+      return err(domainError('email_not_verified'));
+    }
 
     await throttle.forgetLoginFailures(command.email, context.ip);
     const upgradedHash = deps.hasher.needsRehash(user.passwordHash) ? await deps.hasher.hash(command.password) : null;
@@ -60,7 +70,15 @@ export const loginUser =
 
     await deps.unitOfWork.run(async (tx) => {
       if (upgradedHash) await tx.users.updatePasswordHash(user.id, upgradedHash);
-      await tx.tokens.save({ digest: deps.secrets.digest(key), userId: user.id, createdAt, expiresAt });
+      await tx.tokens.save({
+        id: deps.ids.uuid(),
+        digest: deps.secrets.digest(key),
+        userId: user.id,
+        createdAt,
+        expiresAt,
+        ip: context.ip,
+        userAgent: capped(context.userAgent),
+      });
       if (limit !== null) await tx.tokens.deleteOldestBeyond(user.id, limit);
       await tx.outbox.append([makeEvent(deps, 'user.logged_in', user.id, context, {})]);
     });

@@ -1,3 +1,4 @@
+import { sendEmailVerification } from '../account-emails.js';
 import type { AuthDependencies } from '../dependencies.js';
 import { makeEvent } from '../dependencies.js';
 import { domainError, type DomainError } from '../errors.js';
@@ -44,8 +45,9 @@ async function withRegistrationChecks(deps: AuthDependencies, invalid: InvalidCo
 
 /**
  * Registers, throttle included: the client's rate is counted first (even for a malformed request,
- * as DRF does), then the input is checked, then the account is created, or the email is reported
- * taken (checked again by the unique index) or the password refused by the policy.
+ * as DRF does), then the input is checked, then the account is created with a verification email
+ * queued in the same transaction, or the email is reported taken (checked again by the unique
+ * index) or the password refused by the policy.
  */
 export const registerUser =
   (deps: AuthDependencies, throttle: ThrottlePolicy) =>
@@ -69,6 +71,7 @@ export const registerUser =
         createdAt: deps.clock.now(),
       });
       if (!user) return null;
+      await sendEmailVerification(deps, tx, user);
       await tx.outbox.append([
         makeEvent(deps, 'user.registered', user.id, context, {
           email: user.email,
