@@ -70,6 +70,7 @@ export async function createApiApp(config: ApiConfig, overrides: ApiOverrides = 
     corsOrigins: corsOrigins(config),
     requestDeadlineMs: config.REQUEST_DEADLINE_MS,
     socketLimits: socketLimits(config),
+    eventTopics: { topic: config.KAFKA_TOPIC, dlqTopic: config.KAFKA_DLQ_TOPIC },
   });
   // Without a broker, this process relays the outbox straight to the audit and cleanup handlers,
   // the same ones the worker runs behind Kafka; with one, the API only writes the outbox.

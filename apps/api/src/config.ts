@@ -26,6 +26,9 @@ const schema = z.object({
   // Set, events leave through the outbox to Kafka and `pnpm start:worker` handles them; unset, this
   // process relays them straight to the audit and token-cleanup handlers (the embedded mode).
   KAFKA_BROKERS: kafkaVariables.KAFKA_BROKERS.optional(),
+  // Only named in the AsyncAPI document at /api/events/schema/: the worker is what publishes to them.
+  KAFKA_TOPIC: kafkaVariables.KAFKA_TOPIC,
+  KAFKA_DLQ_TOPIC: kafkaVariables.KAFKA_DLQ_TOPIC,
   OUTBOX_POLL_INTERVAL_MS: integer(10, 60_000).default(250),
   TOKEN_CLEANUP_INTERVAL_MS: integer(100, 86_400_000).default(60_000),
   TOKEN_EXPIRED_AFTER_SECONDS: integer(1, 10 * 365 * 86_400).default(86_400),

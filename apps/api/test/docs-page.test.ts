@@ -58,6 +58,12 @@ describe('the docs page at /api/docs/', () => {
     expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
     await page.locator('#operations-users-login').waitFor();
 
+    // Subscribers find the events' AsyncAPI document from here, and the link leads to it.
+    const eventsLink = page.getByRole('link', { name: /AsyncAPI/ });
+    const eventsSchema = await page.request.get(new URL((await eventsLink.getAttribute('href')) ?? '', page.url()).href);
+    expect(eventsSchema.status()).toBe(200);
+    expect(await eventsSchema.json()).toMatchObject({ asyncapi: '3.0.0' });
+
     const registered = await execute(page, 'users-register', johnDoe);
     expect(registered.status).toBe(201);
     expect(JSON.parse(registered.text)).toMatchObject({ email: johnDoe.email });

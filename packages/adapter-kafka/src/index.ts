@@ -1,3 +1,4 @@
+export * from './asyncapi-document.js';
 export * from './event-consumer.js';
 export * from './kafka-client.js';
 export * from './kafka-event-publisher.js';

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import type { AsyncApiDocument } from '@authsvc/adapter-kafka';
 import type { FastifyInstance } from 'fastify';
 import type { OpenApiDocument } from './openapi.js';
 
@@ -91,4 +92,15 @@ export async function registerApiDocs(server: FastifyInstance, document: OpenApi
       docs.get(`${DOCS_PATH}${name}`, async (_request, reply) => reply.type(ASSETS[name]!).send(content));
     }
   });
+}
+
+/**
+ * Serves the AsyncAPI document of the Kafka events at `/api/events/schema/`: what `/api/schema/` is
+ * to REST clients, for subscribers. JSON, with the strict CSP of every other JSON answer.
+ */
+export async function registerEventsSchema(server: FastifyInstance, document: AsyncApiDocument): Promise<void> {
+  const body = JSON.stringify(document);
+  server.get('/api/events/schema/', async (_request, reply) =>
+    reply.type('application/vnd.aai.asyncapi+json; version=3.0.0; charset=utf-8').send(body),
+  );
 }

@@ -37,7 +37,13 @@ export interface OpenApiDocument {
 }
 
 /** Paths of the operational endpoints the document covers beside the REST contract. */
-const operationalPaths = { healthz: '/healthz', readyz: '/readyz', metrics: '/metrics', schema: '/api/schema/' } as const;
+const operationalPaths = {
+  healthz: '/healthz',
+  readyz: '/readyz',
+  metrics: '/metrics',
+  schema: '/api/schema/',
+  eventsSchema: '/api/events/schema/',
+} as const;
 
 /**
  * JSON Schema (2020-12, OpenAPI 3.1's dialect) of a contract schema, as its validated value looks.
@@ -339,6 +345,18 @@ const operationalOperations: Record<string, Record<string, JsonObject>> = {
       responses: { '200': { description: 'OpenAPI 3.1', content: { 'application/json': { schema: { type: 'object' } } } } },
     },
   },
+  [operationalPaths.eventsSchema]: {
+    get: {
+      operationId: 'eventsSchema',
+      summary: 'The AsyncAPI 3.0 document of the events on Kafka',
+      description: 'Topic and dead-letter topic, record key, headers, and the payload of every event type, for subscribers.',
+      tags: ['operations'],
+      security: [],
+      responses: {
+        '200': { description: 'AsyncAPI 3.0', content: { 'application/vnd.aai.asyncapi+json': { schema: { type: 'object' } } } },
+      },
+    },
+  },
 };
 
 /**
@@ -366,6 +384,8 @@ export function buildOpenApiDocument(resources: readonly DocumentedResource[], v
         'Registration, login and logout with expiring tokens, compatible with Django REST Framework clients. ' +
         'Authenticated calls send `Authorization: Token <key>`. Errors are `{"field": ["message"]}` or `{"detail": "..."}`.',
     },
+    // Swagger UI shows it under the title: the docs page's link to the events' own document.
+    externalDocs: { description: 'Events on Kafka: the AsyncAPI 3.0 document', url: operationalPaths.eventsSchema },
     tags: [
       { name: 'users', description: 'The REST contract' },
       { name: 'operations', description: 'Health, readiness, metrics and this document' },

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { setTimeout } from 'node:timers/promises';
+import { buildAsyncApiDocument, type AsyncApiDocumentOptions } from '@authsvc/adapter-kafka';
 import { appRouter, type AppRouter, type AuthEndpoints } from '@authsvc/api-router';
 import { messages } from '@authsvc/contracts';
 import cors from '@fastify/cors';
@@ -9,7 +10,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { installHttpMetrics } from '../observability/http-metrics.js';
 import type { ApiMetrics } from '../observability/api-metrics.js';
 import { checkReadiness, type ReadinessCheck } from '../observability/readiness.js';
-import { registerApiDocs } from './api-docs.js';
+import { registerApiDocs, registerEventsSchema } from './api-docs.js';
 import { clientErrorHandler, errorHandler } from './error-handler.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { registerRestRoutes, restResources } from './rest-routes.js';
@@ -46,6 +47,8 @@ export interface HttpServerOptions {
   /** A REST or tRPC request not answered by then gets a 503, its database work rolled back, instead of hanging (a frozen database). */
   readonly requestDeadlineMs: number;
   readonly socketLimits: SocketLimits;
+  /** The Kafka topics the AsyncAPI document at /api/events/schema/ names. */
+  readonly eventTopics: Required<Omit<AsyncApiDocumentOptions, 'version'>>;
 }
 
 /** A route as registered, for checking that the API description covers every one. */
@@ -178,6 +181,7 @@ export function buildHttpServer(endpoints: AuthEndpoints, options: HttpServerOpt
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks });
   });
   server.register(async (docs) => registerApiDocs(docs, buildOpenApiDocument(resources, version)));
+  server.register(async (docs) => registerEventsSchema(docs, buildAsyncApiDocument({ ...options.eventTopics, version })));
 
   server.register(async (rest) => registerRestRoutes(rest, resources, options.requestDeadlineMs));
   server.register(async (trpc) => {
