@@ -72,7 +72,8 @@ describe('account lifecycle over HTTP on PostgreSQL', () => {
     it("answers DRF's field errors: a wrong old password, new passwords that differ or break the rules, none presented", async () => {
       await register(api, 'change-errors@example.com');
       const key = await login(api, 'change-errors@example.com');
-      const change = (body: unknown, headers = auth(key)) => api.request('POST', '/api/users/password/change/', { headers, body });
+      const change = (body: unknown, headers: Record<string, string> = auth(key)) =>
+        api.request('POST', '/api/users/password/change/', { headers, body });
 
       expect(await change({ old_password: 'Wrong1234', new_password1: 'Better456x', new_password2: 'Better456x' })).toMatchObject({
         status: 400,

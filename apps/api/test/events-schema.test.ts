@@ -30,7 +30,7 @@ const sampleEvents: { [T in AuthEventType]: (userId: number | null) => EventOf<T
   'user.logged_out': eventOf('user.logged_out', { allTokens: true, revoked: 3 }),
   'token.expired': eventOf('token.expired', { expiredAt: '2026-01-01T12:00:00.000Z' }),
   'tokens.purged': eventOf('tokens.purged', { count: 20 }),
-  'user.password_reset_requested': eventOf('user.password_reset_requested', {}),
+  'user.password_reset_requested': eventOf('user.password_reset_requested', { email: 'john.doe@example.com' }),
   'user.password_reset': eventOf('user.password_reset', { revokedTokens: 2 }),
   'user.password_changed': eventOf('user.password_changed', { revokedTokens: 1 }),
   'user.email_verified': eventOf('user.email_verified', { email: 'john.doe@example.com' }),

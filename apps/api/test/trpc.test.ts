@@ -69,3 +69,75 @@ describe('tRPC router at /trpc', () => {
     });
   });
 });
+
+describe('tRPC: the account lifecycle', () => {
+  it('changes the password, lists, revokes and logs out tokens, with the same bodies as REST', async () => {
+    const email = 'trpc-lifecycle@example.com';
+    await client().auth.register.mutate({ ...johnDoe, email });
+    const login = async (password: string) => (await client().auth.login.mutate({ email, password })).key;
+    const [caller, other, third] = [await login(johnDoe.password1), await login(johnDoe.password1), await login(johnDoe.password1)];
+
+    const tokens = await client(caller).auth.tokens.query();
+    expect(tokens).toHaveLength(3);
+    expect(tokens.filter((token) => token.current)).toHaveLength(1);
+    const otherId = tokens.find((token) => !token.current)!.id;
+    expect(await client(caller).auth.revokeToken.mutate({ id: otherId })).toBeNull();
+    const missing = await failure(client(caller).auth.revokeToken.mutate({ id: otherId }));
+    expect(missing.data).toMatchObject({ code: 'NOT_FOUND', httpStatus: 404, details: { detail: 'Not found.' } });
+    expect(await client(caller).auth.logoutOthers.mutate()).toEqual({ detail: 'Successfully logged out.' });
+    for (const key of [other, third]) expect((await failure(client(key).auth.me.query())).data?.httpStatus).toBe(401);
+
+    const wrong = await failure(
+      client(caller).auth.changePassword.mutate({ old_password: 'Wrong1234', new_password1: 'Better456x', new_password2: 'Better456x' }),
+    );
+    expect(wrong.data).toMatchObject({
+      code: 'BAD_REQUEST',
+      details: { old_password: ['Your old password was entered incorrectly. Please enter it again.'] },
+    });
+    expect(
+      await client(caller).auth.changePassword.mutate({
+        old_password: johnDoe.password1,
+        new_password1: 'Better456x',
+        new_password2: 'Better456x',
+      }),
+    ).toEqual({ detail: 'New password has been saved.' });
+    await login('Better456x');
+  });
+
+  it('requests and confirms a reset, and verifies an email, as REST does', async () => {
+    const email = 'trpc-reset@example.com';
+    await client().auth.register.mutate({ ...johnDoe, email });
+    expect(await client().auth.requestPasswordReset.mutate({ email })).toEqual({ detail: 'Password reset e-mail has been sent.' });
+    expect(await client().auth.resendVerification.mutate({ email })).toEqual({ detail: 'ok' });
+    const rows = await api.app.database.db
+      .selectFrom('mail_queue')
+      .select('payload')
+      .where('recipient', '=', email)
+      .orderBy('created_at')
+      .execute();
+    const mail = rows.map((row) => row.payload as { kind: string; uid?: string; token?: string; key?: string });
+    const reset = mail.find((request) => request.kind === 'password_reset')!;
+    const verification = mail.findLast((request) => request.kind === 'email_verification')!;
+
+    const bad = await failure(
+      client().auth.confirmPasswordReset.mutate({
+        uid: reset.uid!,
+        token: 'f'.repeat(40),
+        new_password1: 'Better456x',
+        new_password2: 'Better456x',
+      }),
+    );
+    expect(bad.data).toMatchObject({ code: 'BAD_REQUEST', details: { token: ['Invalid value'] } });
+    expect(
+      await client().auth.confirmPasswordReset.mutate({
+        uid: reset.uid!,
+        token: reset.token!,
+        new_password1: 'Better456x',
+        new_password2: 'Better456x',
+      }),
+    ).toEqual({ detail: 'Password has been reset with the new password.' });
+    expect(await client().auth.verifyEmail.mutate({ key: verification.key! })).toEqual({ detail: 'ok' });
+    const gone = await failure(client().auth.verifyEmail.mutate({ key: verification.key! }));
+    expect(gone.data).toMatchObject({ code: 'NOT_FOUND', httpStatus: 404, details: { detail: 'Not found.' } });
+  });
+});

@@ -35,6 +35,40 @@ describe('against the real API', () => {
     expect(errorOf(me)).toEqual({ kind: 'detail', status: 401, detail: 'Authentication credentials were not provided.' });
   });
 
+  it('manages tokens and the password over REST, with typed answers', async () => {
+    const email = 'lifecycle.client@example.com';
+    const phone = createAuthClient({ baseUrl: api.baseUrl });
+    const laptop = createAuthClient({ baseUrl: api.baseUrl });
+    await phone.register({ ...jane, email });
+    await phone.login({ email, password: jane.password1 });
+    await laptop.login({ email, password: jane.password1 });
+
+    const tokens = await phone.tokens();
+    if (!tokens.ok) throw new Error('expected the token list');
+    expect(tokens.data.map((token) => token.current).sort()).toEqual([false, true]);
+    const laptops = tokens.data.find((token) => !token.current)!;
+    expect(await phone.revokeToken(laptops.id)).toEqual({ ok: true, status: 204, data: null });
+    expect(errorOf(await phone.revokeToken(laptops.id))).toEqual({ kind: 'detail', status: 404, detail: 'Not found.' });
+    expect(errorOf(await laptop.me())).toMatchObject({ status: 401 });
+    expect(await phone.logoutOthers()).toEqual({ ok: true, status: 200, data: { detail: 'Successfully logged out.' } });
+
+    const changed = await phone.changePassword({ old_password: jane.password1, new_password1: 'Better456x', new_password2: 'Better456x' });
+    expect(changed).toEqual({ ok: true, status: 200, data: { detail: 'New password has been saved.' } });
+    expect(await phone.requestPasswordReset({ email })).toMatchObject({
+      ok: true,
+      data: { detail: 'Password reset e-mail has been sent.' },
+    });
+    expect(await phone.resendVerification({ email })).toMatchObject({ ok: true, data: { detail: 'ok' } });
+    expect(errorOf(await phone.verifyEmail({ key: 'nonsense' }))).toEqual({ kind: 'detail', status: 404, detail: 'Not found.' });
+    expect(
+      errorOf(await phone.confirmPasswordReset({ uid: '1', token: 'x', new_password1: 'Better456x', new_password2: 'Better456x' })),
+    ).toEqual({
+      kind: 'fields',
+      status: 400,
+      fields: { token: ['Invalid value'] },
+    });
+  });
+
   it('calls the same use cases through the typed tRPC client', async () => {
     const session: { token?: string } = {};
     const trpc = createTrpcClient({ baseUrl: api.baseUrl, token: () => session.token });
