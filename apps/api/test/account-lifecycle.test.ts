@@ -1,7 +1,6 @@
-import type { MailRequest } from '@authsvc/domain';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { johnDoe, startTestApi, type TestApi } from './support.js';
+import { johnDoe, lastMail, queuedMail, startTestApi, type TestApi } from './support.js';
 
 const password = johnDoe.password1;
 const auth = (key: string) => ({ authorization: `Token ${key}` });
@@ -17,24 +16,6 @@ async function login(api: TestApi, email = johnDoe.email, secret = password, use
   });
   expect(response.status).toBe(200);
   return (response.body as { key: string }).key;
-}
-
-/** What the mail queue holds for `to`, oldest first: what a mailer would deliver. */
-async function queuedMail(api: TestApi, to: string): Promise<MailRequest[]> {
-  const rows = await api.app.database.db
-    .selectFrom('mail_queue')
-    .select('payload')
-    .where('recipient', '=', to)
-    .orderBy('created_at')
-    .execute();
-  return rows.map((row) => row.payload as MailRequest);
-}
-
-async function lastMail<K extends MailRequest['kind']>(api: TestApi, to: string, kind: K): Promise<Extract<MailRequest, { kind: K }>> {
-  const mail = (await queuedMail(api, to)).filter((request): request is Extract<MailRequest, { kind: K }> => request.kind === kind);
-  const last = mail.at(-1);
-  if (!last) throw new Error(`no ${kind} email to ${to}`);
-  return last;
 }
 
 const status = async (api: TestApi, key: string) => (await api.request('GET', '/api/users/me/', { headers: auth(key) })).status;

@@ -60,15 +60,19 @@ describe('logs', () => {
     const input = encodeURIComponent(JSON.stringify({ email: user.email, password: PASSWORD }));
     await fetch(`${baseUrl}/trpc/auth.login?input=${input}`);
     await fetch(`${baseUrl}/api/users/me/?token=${key}`);
+    // Secrets in the path: an emailed link's reset token and verification key, with and without the slash.
+    const linkSecrets = ['Zq9-reset-token', 'Zq9-verification-key'];
+    for (const path of [`/password-reset/b3/${linkSecrets[0]}/`, `/verify-email/${linkSecrets[1]}`])
+      await fetch(`${baseUrl}${path}`, { redirect: 'manual' });
     expect((await post('/api/users/logout/', {}, { authorization })).status).toBe(200);
 
     const records = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(records.length).toBeGreaterThan(10);
     const text = lines.join('\n');
-    for (const secret of [PASSWORD, key, trpcKey, authorization]) expect(text).not.toContain(secret);
+    for (const secret of [PASSWORD, key, trpcKey, authorization, ...linkSecrets]) expect(text).not.toContain(secret);
     expect(text.toLowerCase()).not.toContain('"authorization"');
     expect(records.map((record) => (record.req as { url?: string } | undefined)?.url)).toEqual(
-      expect.arrayContaining(['/trpc/auth.login', '/api/users/me/']),
+      expect.arrayContaining(['/trpc/auth.login', '/api/users/me/', '/password-reset/[redacted]', '/verify-email/[redacted]']),
     );
     expect(records.filter((record) => record.reqId === 'req-login-1').map((record) => record.msg)).toEqual(
       expect.arrayContaining(['incoming request', 'request completed']),

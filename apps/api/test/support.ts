@@ -1,3 +1,4 @@
+import type { MailRequest } from '@authsvc/domain';
 import { createTestDatabase } from '@authsvc/testing-postgres';
 import { ManualClock } from '@authsvc/testing';
 import { createApiApp, type ApiApp } from '../src/composition-root.js';
@@ -68,3 +69,26 @@ export const johnDoe = {
   password1: 'Password123',
   password2: 'Password123',
 };
+
+/** What the mail queue holds for `to`, oldest first: what a mailer would deliver. */
+export async function queuedMail(api: TestApi, to: string): Promise<MailRequest[]> {
+  const rows = await api.app.database.db
+    .selectFrom('mail_queue')
+    .select('payload')
+    .where('recipient', '=', to)
+    .orderBy('created_at')
+    .execute();
+  return rows.map((row) => row.payload as MailRequest);
+}
+
+/** The newest email of `kind` queued for `to`: the secret a user would read in it. */
+export async function lastMail<K extends MailRequest['kind']>(
+  api: TestApi,
+  to: string,
+  kind: K,
+): Promise<Extract<MailRequest, { kind: K }>> {
+  const mail = (await queuedMail(api, to)).filter((request): request is Extract<MailRequest, { kind: K }> => request.kind === kind);
+  const last = mail.at(-1);
+  if (!last) throw new Error(`no ${kind} email to ${to}`);
+  return last;
+}

@@ -4,23 +4,14 @@ import { dirname, join } from 'node:path';
 import type { AsyncApiDocument } from '@authsvc/adapter-kafka';
 import type { FastifyInstance } from 'fastify';
 import type { OpenApiDocument } from './openapi.js';
+import { overridePageHeaders, pageContentSecurityPolicy } from './page-security.js';
 
 /** Where the docs page lives, as drf-spectacular's Swagger view does. */
 const DOCS_PATH = '/api/docs/';
 
-// The page's own scripts and styles only: Swagger UI sets inline styles and data: images, and
-// "Try it out" calls this origin. Nothing may come from elsewhere.
-const DOCS_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+// Swagger UI sets inline styles and data: images, and "Try it out" calls this origin. Nothing may
+// come from elsewhere.
+const DOCS_CSP = pageContentSecurityPolicy(["style-src 'self' 'unsafe-inline'", "img-src 'self' data:", "font-src 'self' data:"]);
 
 const PAGE = `<!doctype html>
 <html lang="en">
@@ -79,10 +70,7 @@ export async function registerApiDocs(server: FastifyInstance, document: OpenApi
   const assets = new Map(await Promise.all(Object.keys(ASSETS).map(async (name) => [name, await readFile(join(distDir, name))] as const)));
 
   await server.register(async (docs) => {
-    // Runs after the root's onSend hook, which sets the strict CSP meant for JSON.
-    docs.addHook('onSend', async (_request, reply) => {
-      reply.header('Content-Security-Policy', DOCS_CSP);
-    });
+    overridePageHeaders(docs, { 'Content-Security-Policy': DOCS_CSP });
     docs.get(DOCS_PATH.slice(0, -1), async (_request, reply) => reply.redirect(DOCS_PATH, 301));
     docs.get(DOCS_PATH, async (_request, reply) => reply.type('text/html; charset=utf-8').send(PAGE));
     docs.get(`${DOCS_PATH}swagger-initializer.js`, async (_request, reply) =>

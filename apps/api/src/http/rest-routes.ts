@@ -17,7 +17,8 @@ interface Resource {
 /** The methods a view may serve; HEAD is GET's, OPTIONS is answered for every resource. */
 type ViewMethod = 'GET' | 'POST' | 'DELETE';
 
-const ALL_METHODS: HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+/** Every method a route takes so that a wrong one gets 405 rather than 404. */
+export const ALL_METHODS: HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 
 /** Sends an edge result with its status, headers and JSON body (none for a 204). */
 export function sendResult(reply: FastifyReply, result: EdgeResult<unknown>): FastifyReply {

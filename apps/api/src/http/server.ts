@@ -10,6 +10,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { installHttpMetrics } from '../observability/http-metrics.js';
 import type { ApiMetrics } from '../observability/api-metrics.js';
 import { checkReadiness, type ReadinessCheck } from '../observability/readiness.js';
+import { ACCOUNT_PAGE_PATHS, registerAccountPages } from './account-pages.js';
 import { registerApiDocs, registerEventsSchema } from './api-docs.js';
 import { clientErrorHandler, errorHandler } from './error-handler.js';
 import { buildOpenApiDocument } from './openapi.js';
@@ -158,13 +159,15 @@ export function buildHttpServer(endpoints: AuthEndpoints, options: HttpServerOpt
 
   const resources = restResources(endpoints);
   // A parameter (`:id`) matches one path segment, as Django's converters do.
-  const restPaths = resources.map((r) => new RegExp(`^${r.path.replace(/:[^/]+/g, '[^/]+')}$`));
+  const slashedPaths = [...resources.map((r) => r.path), ...ACCOUNT_PAGE_PATHS].map(
+    (path) => new RegExp(`^${path.replace(/:[^/]+/g, '[^/]+')}$`),
+  );
   server.setNotFoundHandler((request, reply) => {
     const [path, query] = request.url.split('?', 2) as [string, string | undefined];
     // Django's APPEND_SLASH: a known path without its trailing slash is redirected. Other methods
     // than GET get 308, which clients follow with the same method and body (a 301 turns a POST
     // into a bodiless GET), and a detail to read for those that do not follow.
-    if (restPaths.some((pattern) => pattern.test(`${path}/`))) {
+    if (slashedPaths.some((pattern) => pattern.test(`${path}/`))) {
       const location = `${path}/${query === undefined ? '' : `?${query}`}`;
       if (request.method === 'GET' || request.method === 'HEAD') return reply.redirect(location, 301);
       return reply
@@ -181,6 +184,7 @@ export function buildHttpServer(endpoints: AuthEndpoints, options: HttpServerOpt
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks });
   });
   server.register(async (docs) => registerApiDocs(docs, buildOpenApiDocument(resources, version)));
+  server.register(async (pages) => registerAccountPages(pages));
   server.register(async (docs) => registerEventsSchema(docs, buildAsyncApiDocument({ ...options.eventTopics, version })));
 
   server.register(async (rest) => registerRestRoutes(rest, resources, options.requestDeadlineMs));

@@ -1,6 +1,7 @@
-import { logRedaction } from '@authsvc/observability';
+import { logRedaction, REDACTED } from '@authsvc/observability';
 import type { FastifyServerOptions } from 'fastify';
 import type { ApiConfig } from '../config.js';
+import { redactLinkSecrets } from '../http/account-pages.js';
 
 /** Where log lines go instead of stdout; tests pass one to read what was logged. */
 export interface LogDestination {
@@ -16,11 +17,12 @@ interface LoggedRequest {
 
 /**
  * A request as logged: method, path and client, never the query string, which can carry a
- * password (a tRPC GET's `?input=`) or a token that a careless client put there.
+ * password (a tRPC GET's `?input=`) or a token that a careless client put there, nor the secret
+ * in an emailed link's path (a reset token, a verification key).
  */
 export const serializeRequest = (request: LoggedRequest) => ({
   method: request.method,
-  url: request.url.split('?', 1)[0],
+  url: redactLinkSecrets(request.url.split('?', 1)[0] ?? '', REDACTED),
   remoteAddress: request.ip,
 });
 
