@@ -201,7 +201,8 @@ describe('headers, CORS and field limits', () => {
     });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
-    expect(preflight.headers.get('access-control-allow-methods')).toBe('GET, POST');
+    // DELETE since a browser app may revoke a token (`DELETE /api/users/tokens/{id}/`).
+    expect(preflight.headers.get('access-control-allow-methods')).toBe('GET, POST, DELETE');
 
     const metadata = await withCors.request('OPTIONS', '/api/users/login/');
     expect(metadata).toMatchObject({ status: 200, body: { name: 'Login' } });
