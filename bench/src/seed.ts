@@ -21,8 +21,9 @@ export async function seedApi(url: string, count: number, passwordHash: string):
   await client.connect();
   try {
     const { rows } = await client.query<{ id: number }>(
-      `insert into users (first_name, last_name, email, password_hash, created_at)
-       select 'Bench', 'User ' || g, 'bench' || g || '@example.com', $1, now() from generate_series(1, $2) g
+      // The seeded emails are already lowercase ASCII, so each is its own normalised form.
+      `insert into users (first_name, last_name, email, email_normalized, password_hash, created_at)
+       select 'Bench', 'User ' || g, 'bench' || g || '@example.com', 'bench' || g || '@example.com', $1, now() from generate_series(1, $2) g
        returning id`,
       [passwordHash, count],
     );
