@@ -17,6 +17,7 @@ export { createMigrator, migrateToLatest, MigrationFailedError } from './migrate
 export { KyselyUserRepository } from './kysely-user-repository.js';
 export { KyselyTokenRepository } from './kysely-token-repository.js';
 export { KyselyOutbox, readOutbox, type OutboxEntry } from './kysely-outbox.js';
+export { OUTBOX_CHANNEL, startOutboxListener, type OutboxListener, type OutboxListenerOptions } from './outbox-listener.js';
 export { KyselyAuditLog } from './kysely-audit-log.js';
 export { KyselyOutboxQueue, OUTBOX_RELAY_LOCK_KEY } from './kysely-outbox-queue.js';
 export { KyselyThrottleStore } from './kysely-throttle-store.js';
