@@ -95,3 +95,9 @@ export async function recreateDatabase(adminUrl: string, name: string): Promise<
     await client.end();
   }
 }
+
+/** The id of every account by email, to match audit rows to logins. */
+export async function seededIds(db: pg.Client): Promise<Map<string, number>> {
+  const { rows } = await db.query<{ id: number; email: string }>('select id, email from users');
+  return new Map(rows.map((r) => [r.email, r.id] as const));
+}
