@@ -9,9 +9,10 @@ import path from 'node:path';
 import { startMockKafka, type MockKafka } from '@authsvc/adapter-kafka/testing';
 import pg from 'pg';
 import type { KafkaCeilingSpec } from './kafka-ceiling.js';
+import { auditLatencyTimer, type AuditLatency } from './audit-latency.js';
 import { loginPayloads } from './outbox-fixture.js';
 import { runNodeJson, spawnNode, waitForHttp, type Spawned } from './processes.js';
-import { PASSWORD, seedApi } from './seed.js';
+import { PASSWORD, seedApi, seededIds } from './seed.js';
 
 /** How the scenario is run; every number here is reported with the results. */
 export interface EventsSettings {
@@ -37,7 +38,7 @@ export interface EventsRound {
   readonly ceilings: Array<{ eventsPerSecond: number; seconds: number }>;
   /** From the outbox emptying to the audit consumer having recorded every pre-filled event. */
   readonly auditCatchUpSeconds: number;
-  readonly logins: { sent: number; failed: number; missing: number; latenciesMs: number[] };
+  readonly logins: AuditLatency;
 }
 
 /** The running pipeline: broker, API in Kafka mode, consumer worker, and what a round needs. */
@@ -63,13 +64,12 @@ export interface StartEventsOptions {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const RELAY_BATCH_SIZE = 100;
 const RELAY_POLL_MS = Number(process.env.BENCH_RELAY_POLL_MS ?? 250);
-const LOGIN_RATE = 20;
+export const LOGIN_RATE = 20;
 const CONSUMER_MAX_WAIT_MS = Number(process.env.BENCH_CONSUMER_MAX_WAIT_MS ?? 100);
-const EVENTS_SCRYPT_LOG_N = 10;
+export const EVENTS_SCRYPT_LOG_N = 10;
 // Each wait is bounded so a stuck pipeline fails the run instead of hanging it.
 const DRAIN_TIMEOUT_MS = 120_000;
 const AUDIT_TIMEOUT_MS = 120_000;
-const AUDIT_ROW_TIMEOUT_MS = 30_000;
 
 /** Starts the broker, the API in Kafka mode and the consumer worker on a fresh database `dbUrl`. */
 export async function startEventsStack(options: StartEventsOptions): Promise<EventsStack> {
@@ -124,9 +124,7 @@ export async function startEventsStack(options: StartEventsOptions): Promise<Eve
     const hash = await new ScryptPasswordHasher({ logN: EVENTS_SCRYPT_LOG_N, r: 8, p: 1 }).hash(PASSWORD);
     const { emails } = await seedApi(dbUrl, options.users, hash);
     await db.connect();
-    const ids = new Map(
-      (await db.query<{ id: number; email: string }>('select id, email from users')).rows.map((r) => [r.email, r.id] as const),
-    );
+    const timeLogins = auditLatencyTimer({ db, apiBase, emails, ids: await seededIds(db) });
 
     const workerMain = path.join(repoRoot, 'apps/worker/dist/main.js');
     const workerEnv = (roles: string) => ({
@@ -153,7 +151,6 @@ export async function startEventsStack(options: StartEventsOptions): Promise<Eve
     const count = async (sql: string, params: unknown[] = []) => (await db.query<{ n: number }>(sql, params)).rows[0]!.n;
     const loggedIn = () => count(`select count(*)::int as n from audit_log where type = 'user.logged_in'`);
     let expectedAudit = 0;
-    let nextUser = 0;
     let roundNo = 0;
 
     const ceiling = () =>
@@ -217,90 +214,12 @@ export async function startEventsStack(options: StartEventsOptions): Promise<Eve
         const auditCatchUpSeconds = (performance.now() - catchUpFrom) / 1000;
         ceilings.push(await ceiling());
 
-        const logins = await timeLoginsToAudit(durationS);
+        const logins = await timeLogins(durationS, LOGIN_RATE);
         expectedAudit += logins.sent - logins.failed;
         return { relay, ceilings, auditCatchUpSeconds, logins };
       } finally {
         await relayWorker.stop();
       }
-    };
-
-    /** Logs in at LOGIN_RATE for `durationS`, and times each login's response to its row in `audit_log`. */
-    const timeLoginsToAudit = async (durationS: number): Promise<EventsRound['logins']> => {
-      const { rows } = await db.query<{ seq: string | null }>('select max(seq)::text as seq from audit_log');
-      let lastSeq = rows[0]!.seq ?? '0';
-      interface Login {
-        readonly userId: number;
-        respondedAt?: number;
-        appearedAt?: number;
-        failed?: boolean;
-      }
-      const logins: Login[] = [];
-      const pendingByUser = new Map<number, Login[]>();
-      let sending = true;
-      // Every 10 ms, the rows added since the last look; a row is matched with its user's oldest
-      // unmatched login (each login in a round has a user of its own unless the round outgrows the seed).
-      const poller = (async () => {
-        let deadline = Infinity;
-        while (true) {
-          const fresh = await db.query<{ seq: string; user_id: number }>(
-            `select seq::text, user_id from audit_log where seq > $1 and type = 'user.logged_in' order by seq`,
-            [lastSeq],
-          );
-          const at = performance.now();
-          for (const row of fresh.rows) {
-            lastSeq = row.seq;
-            const login = pendingByUser.get(row.user_id)?.shift();
-            if (login) login.appearedAt = at;
-          }
-          const waiting = logins.some((l) => !l.failed && l.appearedAt === undefined);
-          if (!sending && !waiting) return;
-          if (!sending && deadline === Infinity) deadline = at + AUDIT_ROW_TIMEOUT_MS;
-          if (at > deadline) return;
-          await sleep(10);
-        }
-      })();
-      // Awaited below; marked handled now so a failed query cannot crash the run while logins are under way.
-      poller.catch(() => undefined);
-
-      const intervalMs = 1000 / LOGIN_RATE;
-      const total = Math.max(1, Math.round(durationS * LOGIN_RATE));
-      const started = performance.now();
-      const inFlight: Promise<void>[] = [];
-      for (let i = 0; i < total; i++) {
-        const wait = started + i * intervalMs - performance.now();
-        if (wait > 0) await sleep(wait);
-        const email = emails[nextUser++ % emails.length]!;
-        const login: Login = { userId: ids.get(email)! };
-        logins.push(login);
-        const queue = pendingByUser.get(login.userId) ?? [];
-        queue.push(login);
-        pendingByUser.set(login.userId, queue);
-        inFlight.push(
-          fetch(`${apiBase}/api/users/login/`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ email, password: PASSWORD }),
-            signal: AbortSignal.timeout(10_000),
-          }).then(
-            async (response) => {
-              login.respondedAt = performance.now();
-              await response.arrayBuffer();
-              if (!response.ok) login.failed = true;
-            },
-            () => {
-              login.failed = true;
-            },
-          ),
-        );
-      }
-      await Promise.all(inFlight);
-      sending = false;
-      await poller;
-      const ok = logins.filter((l) => !l.failed);
-      // A row seen before its response arrived (the relay was that quick) counts as no wait.
-      const latenciesMs = ok.filter((l) => l.appearedAt !== undefined).map((l) => Math.max(0, l.appearedAt! - l.respondedAt!));
-      return { sent: logins.length, failed: logins.length - ok.length, missing: ok.length - latenciesMs.length, latenciesMs };
     };
 
     return { settings, round, stop };

@@ -1,7 +1,9 @@
 /**
  * `pnpm bench`: loads the production build of the API on a real PostgreSQL and reports every
  * figure beside a ceiling measured in the same run on the same machine, with better-auth as a
- * peer. Writes bench/results.json and bench/results.svg. Flags: --quick (a ~1 minute smoke run),
+ * peer. The read runs on one process and on `--workers` (default: one per core), each against a
+ * bare server with as many, and once more on one process at LOG_LEVEL=info; login-to-audit is
+ * timed in the embedded default and in the Kafka mode. Writes bench/results.json and bench/results.svg. Flags: --quick (a ~1 minute smoke run),
  * --duration S, --reps N, --workers N, --only read|login|storm|events. Env: DATABASE_URL (a server to use instead of an embedded
  * one; the bench creates and drops its own databases there), SCRYPT_LOG_N, BENCH_LOG_LEVEL.
  */
@@ -14,11 +16,12 @@ import { ScryptPasswordHasher } from '@authsvc/adapter-crypto';
 import { startEmbeddedPostgres, withDatabaseName, type EmbeddedPostgres } from '@authsvc/postgres-embedded';
 import pg from 'pg';
 import { renderChart } from './chart.js';
-import { startEventsStack, type EventsStack } from './events.js';
+import { startEmbeddedAuditStack } from './embedded-audit.js';
+import { LOGIN_RATE, startEventsStack, type EventsStack } from './events.js';
 import type { LoadResult, LoadSpec } from './load.js';
 import { freePort, processTree, runNodeJson, sampleRss, spawnNode, waitForHttp, type Spawned } from './processes.js';
 import { betterAuthSessions, PASSWORD, recreateDatabase, seedApi, seedBetterAuth } from './seed.js';
-import { summarise, printTable, type Measurements } from './report.js';
+import { summarise, printTable, type Measurements, type Run } from './report.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const benchDir = path.resolve(here, '..');
@@ -45,6 +48,7 @@ if (flags.only !== undefined && !(groups as readonly string[]).includes(flags.on
 }
 const runs = (group: (typeof groups)[number]) => flags.only === undefined || flags.only === group;
 const scryptLogN = Number(process.env.SCRYPT_LOG_N ?? 15);
+const logLevel = process.env.BENCH_LOG_LEVEL ?? 'warn';
 const users = quick ? 200 : 1000;
 const outboxEvents = Number(process.env.BENCH_OUTBOX_EVENTS ?? (quick ? 2000 : 20_000));
 
@@ -126,45 +130,71 @@ async function main(): Promise<void> {
   const { mkdirSync } = await import('node:fs');
   mkdirSync(probeDir);
   const probe = ['--import', path.join(here, 'probe.js')];
-  const [apiPort, ceilingPort, baPort] = [await freePort(), await freePort(), await freePort()];
-  const common = { WEB_CONCURRENCY: String(workers), SCRYPT_LOG_N: String(scryptLogN), NODE_ENV: 'production' };
+  const common = { SCRYPT_LOG_N: String(scryptLogN), NODE_ENV: 'production' };
+  // The read is measured on one process and on `workers`, each against a bare server with as
+  // many; login, registration and the storm run on `workers` processes, as a default start does.
+  const many = Math.max(1, workers);
 
-  const api = spawnNode(
-    'authsvc',
-    // BENCH_API_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, profiles the API under load.
-    [...probe, ...(process.env.BENCH_API_NODE_ARGS?.split(' ').filter(Boolean) ?? []), path.join(repoRoot, 'apps/api/dist/main.js')],
-    {
-      ...common,
-      DATABASE_URL: apiDbUrl,
-      PORT: String(apiPort),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
-      BENCH_PROBE_DIR: probeDir,
-      // Per-IP throttling of login and registration would cap a load test from one address.
-      LOGIN_RATE: 'off',
-      REGISTRATION_RATE: 'off',
-    },
-    path.join(work, 'api.log'),
-  );
-  spawned.push(api);
-  await waitForHttp(`http://127.0.0.1:${apiPort}/healthz`, api);
+  /** Starts the API's production build with `processes` workers, logging at `logLevel`. */
+  const startApi = async (name: string, processes: number, logLevel: string): Promise<{ server: Spawned; base: string }> => {
+    const port = await freePort();
+    const server = spawnNode(
+      name,
+      // BENCH_API_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, profiles the API under load.
+      [...probe, ...(process.env.BENCH_API_NODE_ARGS?.split(' ').filter(Boolean) ?? []), path.join(repoRoot, 'apps/api/dist/main.js')],
+      {
+        ...common,
+        WEB_CONCURRENCY: String(processes),
+        DATABASE_URL: apiDbUrl,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        LOG_LEVEL: logLevel,
+        BENCH_PROBE_DIR: probeDir,
+        // Per-IP throttling of login and registration would cap a load test from one address.
+        LOGIN_RATE: 'off',
+        REGISTRATION_RATE: 'off',
+      },
+      path.join(work, `${name}.log`),
+    );
+    spawned.push(server);
+    const base = `http://127.0.0.1:${port}`;
+    await waitForHttp(`${base}/healthz`, server);
+    return { server, base };
+  };
+  /** Starts the bare Fastify + pg ceiling with `processes` workers. */
+  const startCeiling = async (processes: number): Promise<{ server: Spawned; base: string }> => {
+    const port = await freePort();
+    const server = spawnNode(
+      `ceiling-${processes}`,
+      [path.join(here, 'ceiling-server.js')],
+      { ...common, WEB_CONCURRENCY: String(processes), DATABASE_URL: apiDbUrl, PORT: String(port), USERS: String(users) },
+      path.join(work, `ceiling-${processes}.log`),
+    );
+    spawned.push(server);
+    const base = `http://127.0.0.1:${port}`;
+    await waitForHttp(`${base}/healthz`, server);
+    return { server, base };
+  };
 
-  const ceiling = spawnNode(
-    'ceiling',
-    [path.join(here, 'ceiling-server.js')],
-    { ...common, DATABASE_URL: apiDbUrl, PORT: String(ceilingPort), USERS: String(users) },
-    path.join(work, 'ceiling.log'),
-  );
+  // The first API migrates the database; the others find it done.
+  const apiMany = await startApi('authsvc', many, logLevel);
+  const apiOne = many === 1 ? apiMany : await startApi('authsvc-1', 1, logLevel);
+  const apiInfo = runs('read') ? await startApi('authsvc-1-info', 1, 'info') : undefined;
+  const ceilingOne = await startCeiling(1);
+  const ceilingMany = many === 1 ? ceilingOne : await startCeiling(many);
+  const api = apiMany.server;
+  const apiBase = apiMany.base;
+
   const baProbeDir = path.join(work, 'probe-ba');
   mkdirSync(baProbeDir);
+  const baPort = await freePort();
   const betterAuth = spawnNode(
     'better-auth',
     [...probe, path.join(here, 'better-auth-server.js')],
-    { ...common, DATABASE_URL: baDbUrl, PORT: String(baPort), BENCH_PROBE_DIR: baProbeDir },
+    { ...common, WEB_CONCURRENCY: String(many), DATABASE_URL: baDbUrl, PORT: String(baPort), BENCH_PROBE_DIR: baProbeDir },
     path.join(work, 'better-auth.log'),
   );
-  spawned.push(ceiling, betterAuth);
-  await waitForHttp(`http://127.0.0.1:${ceilingPort}/healthz`, ceiling);
+  spawned.push(betterAuth);
   await waitForHttp(`http://127.0.0.1:${baPort}/api/auth/ok`, betterAuth);
 
   log('seeding');
@@ -175,25 +205,31 @@ async function main(): Promise<void> {
   const baBase = `http://127.0.0.1:${baPort}`;
   const baCookies = await betterAuthSessions(baBase, baEmails.slice(0, quick ? 8 : 32));
 
-  const apiBase = `http://127.0.0.1:${apiPort}`;
-  const base = { durationS, method: 'GET' as const };
+  const base = { durationS, method: 'GET' as const, path: '/api/users/me/', connections: 32 };
+  const withTokens = seeded.authorizations.map((authorization) => ({ headers: { authorization } }));
+  const meSpec = (url: string): LoadSpec => ({ ...base, url, variants: withTokens });
   const meSpecs = {
-    ceiling: { ...base, url: `http://127.0.0.1:${ceilingPort}`, path: '/api/users/me/', connections: 32, variants: [{}] },
-    authsvc: {
-      ...base,
-      url: apiBase,
-      path: '/api/users/me/',
-      connections: 32,
-      variants: seeded.authorizations.map((authorization) => ({ headers: { authorization } })),
-    },
+    ceilingOne: { ...base, url: ceilingOne.base, variants: [{}] },
+    ceilingMany: { ...base, url: ceilingMany.base, variants: [{}] },
+    authsvc: meSpec(apiBase),
     betterAuth: {
       ...base,
       url: baBase,
       path: '/api/auth/get-session',
-      connections: 32,
       variants: baCookies.map((cookie) => ({ headers: { cookie } })),
     },
   } satisfies Record<string, LoadSpec>;
+  // Each read subject, the server it loads, and the ceiling it is held against.
+  const readSubjects: Array<{ key: string; server: Spawned; spec: LoadSpec; ceiling: 'one' | 'many' }> = [
+    { key: 'one', server: apiOne.server, spec: meSpec(apiOne.base), ceiling: 'one' },
+    ...(apiInfo ? [{ key: 'oneInfo', server: apiInfo.server, spec: meSpec(apiInfo.base), ceiling: 'one' as const }] : []),
+    ...(many > 1 ? [{ key: 'many', server: apiMany.server, spec: meSpecs.authsvc, ceiling: 'many' as const }] : []),
+    { key: 'betterAuth', server: betterAuth, spec: meSpecs.betterAuth, ceiling: 'many' },
+  ];
+  const ceilings = {
+    one: { server: ceilingOne.server, spec: meSpecs.ceilingOne },
+    many: { server: ceilingMany.server, spec: meSpecs.ceilingMany },
+  };
   const post = { durationS, method: 'POST' as const, connections: 16 };
   const loginBody = (e: string) => JSON.stringify({ email: e, password: PASSWORD });
   const loginSpecs = {
@@ -234,20 +270,20 @@ async function main(): Promise<void> {
 
   log('warming up');
   const warm = Math.max(1, Math.round(durationS / 4));
-  await Promise.all([
-    load({ ...meSpecs.ceiling, durationS: warm }),
-    load({ ...meSpecs.authsvc, durationS: warm }),
-    load({ ...meSpecs.betterAuth, durationS: warm }),
-  ]);
+  await Promise.all(
+    [ceilingOne, ceilingMany, apiOne, apiMany, ...(apiInfo ? [apiInfo] : [])].map((s) => load({ ...meSpec(s.base), durationS: warm })),
+  );
+  await load({ ...meSpecs.betterAuth, durationS: warm });
 
   const m: Measurements = {
     me: {},
+    meCeilingFor: {},
     login: {},
     register: {},
     scrypt: [],
     storm: [],
     events: [],
-    meCeilingFor: {},
+    embeddedAudit: [],
     loginCeilingFor: {},
     registerCeilingFor: {},
   };
@@ -258,21 +294,28 @@ async function main(): Promise<void> {
       DURATION_S: String(durationS),
       // As many hashing threads as the API has (libuv's default 4 in each worker): on a shared
       // machine the scheduler shares CPU by thread, so fewer threads would lower the ceiling.
-      UV_THREADPOOL_SIZE: String(workers * Number(process.env.UV_THREADPOOL_SIZE ?? 4)),
+      UV_THREADPOOL_SIZE: String(many * Number(process.env.UV_THREADPOOL_SIZE ?? 4)),
     });
   // Ceilings are measured right before and after each subject, and each subject is compared with
   // the mean of the two: other work on a shared machine drifts over a run, and this follows it.
   for (let rep = 1; rep <= reps; rep++) {
     if (runs('read')) {
       log(`round ${rep}/${reps}: authenticated read`);
-      const readCeilings = [await measure(ceiling, meSpecs.ceiling)];
-      push(m.me, 'authsvc', await measure(api, meSpecs.authsvc));
-      readCeilings.push(await measure(ceiling, meSpecs.ceiling));
-      push(m.me, 'betterAuth', await measure(betterAuth, meSpecs.betterAuth));
-      readCeilings.push(await measure(ceiling, meSpecs.ceiling));
-      push(m.me, 'ceiling', ...readCeilings);
-      push(m.meCeilingFor, 'authsvc', (readCeilings[0]!.rps + readCeilings[1]!.rps) / 2);
-      push(m.meCeilingFor, 'betterAuth', (readCeilings[1]!.rps + readCeilings[2]!.rps) / 2);
+      let last: { key: string; run: Run } | undefined;
+      const ceilingRun = async (key: 'one' | 'many'): Promise<Run> => {
+        if (last?.key === key) return last.run;
+        const run = await measure(ceilings[key].server, ceilings[key].spec);
+        push(m.me, `ceiling_${key}`, run);
+        last = { key, run };
+        return run;
+      };
+      for (const subject of readSubjects) {
+        const before = await ceilingRun(subject.ceiling);
+        push(m.me, subject.key, await measure(subject.server, subject.spec));
+        last = undefined;
+        const after = await ceilingRun(subject.ceiling);
+        push(m.meCeilingFor, subject.key, { rps: (before.rps + after.rps) / 2, p99: (before.p99 + after.p99) / 2 });
+      }
     }
 
     if (runs('login')) {
@@ -309,6 +352,26 @@ async function main(): Promise<void> {
   // After the other figures' rounds, so the broker and the extra API and worker are not idling
   // beside them; the relay's ceiling is measured around each of its own rounds.
   if (runs('events')) {
+    log('login-to-audit in the embedded default: an API relaying in-process, woken by NOTIFY');
+    const embeddedDbName = 'bench_authsvc_embedded';
+    await recreateDatabase(adminUrl, embeddedDbName);
+    const embeddedStack = await startEmbeddedAuditStack({
+      repoRoot,
+      work,
+      dbUrl: withDatabaseName(adminUrl, embeddedDbName),
+      port: await freePort(),
+      users,
+      workers: many,
+    });
+    try {
+      for (let rep = 1; rep <= reps; rep++) {
+        log(`round ${rep}/${reps}: ${LOGIN_RATE} logins/s to the audit log, embedded`);
+        m.embeddedAudit.push(await embeddedStack.round(durationS, LOGIN_RATE));
+      }
+    } finally {
+      await embeddedStack.stop();
+    }
+
     log('starting the event pipeline: mock Kafka, an API in Kafka mode, the consumer worker');
     const eventsDbName = 'bench_authsvc_events';
     await recreateDatabase(adminUrl, eventsDbName);
@@ -319,7 +382,7 @@ async function main(): Promise<void> {
       dbUrl: withDatabaseName(adminUrl, eventsDbName),
       port: await freePort(),
       users,
-      workers,
+      workers: many,
       outboxEvents,
       log,
     });
@@ -330,7 +393,7 @@ async function main(): Promise<void> {
     await events.stop();
   }
 
-  const summary = summarise(m, events?.settings);
+  const summary = summarise(m, many, events?.settings);
   const results = {
     when: new Date().toISOString(),
     command: `pnpm bench${process.argv.slice(2).length ? ` ${process.argv.slice(2).join(' ')}` : ''}`,
@@ -348,7 +411,7 @@ async function main(): Promise<void> {
       workers,
       scryptLogN,
       users,
-      logLevel: process.env.BENCH_LOG_LEVEL ?? 'warn',
+      logLevel,
       events: events?.settings ?? null,
     },
     summary,

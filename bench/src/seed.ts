@@ -21,8 +21,9 @@ export async function seedApi(url: string, count: number, passwordHash: string):
   await client.connect();
   try {
     const { rows } = await client.query<{ id: number }>(
-      `insert into users (first_name, last_name, email, password_hash, created_at)
-       select 'Bench', 'User ' || g, 'bench' || g || '@example.com', $1, now() from generate_series(1, $2) g
+      // The seeded emails are already lowercase ASCII, so each is its own normalised form.
+      `insert into users (first_name, last_name, email, email_normalized, password_hash, created_at)
+       select 'Bench', 'User ' || g, 'bench' || g || '@example.com', 'bench' || g || '@example.com', $1, now() from generate_series(1, $2) g
        returning id`,
       [passwordHash, count],
     );
@@ -93,4 +94,10 @@ export async function recreateDatabase(adminUrl: string, name: string): Promise<
   } finally {
     await client.end();
   }
+}
+
+/** The id of every account by email, to match audit rows to logins. */
+export async function seededIds(db: pg.Client): Promise<Map<string, number>> {
+  const { rows } = await db.query<{ id: number; email: string }>('select id, email from users');
+  return new Map(rows.map((r) => [r.email, r.id] as const));
 }

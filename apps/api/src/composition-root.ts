@@ -1,4 +1,4 @@
-import { KyselyAuditLog, KyselyOutboxQueue, type OpenDatabase } from '@authsvc/adapter-postgres';
+import { KyselyAuditLog, KyselyOutboxQueue, startOutboxListener, type OpenDatabase, type OutboxListener } from '@authsvc/adapter-postgres';
 import { createAuthService, type AuthService, type Clock } from '@authsvc/domain';
 import { createAuthEndpoints } from '@authsvc/api-router';
 import { startEmbeddedEvents, type EmbeddedEvents } from '@authsvc/event-pipeline';
@@ -92,6 +92,17 @@ export async function createApiApp(config: ApiConfig, overrides: ApiOverrides = 
           server.log.error({ err: letter.error, handler: letter.handler, event: letter.event }, 'event dead-lettered'),
         onSwept: (purged, trigger) => server.log.info({ purged, trigger }, 'expired tokens purged'),
       });
+  // Wakes the relay when an outbox write commits, so an event waits for no poll; the poll stays
+  // as the fallback while this connection is down.
+  const listener: OutboxListener | null = events
+    ? startOutboxListener({
+        databaseUrl: database.url,
+        applicationName: 'authsvc-api-outbox-listener',
+        onNotification: events.wake,
+        onListening: events.wake,
+        onError: (error, retryInMs) => server.log.warn({ err: error, retryInMs }, 'outbox listener disconnected, will reconnect'),
+      })
+    : null;
   return {
     server,
     service,
@@ -102,6 +113,7 @@ export async function createApiApp(config: ApiConfig, overrides: ApiOverrides = 
       clearInterval(purgeTimer);
       await server.close();
       // After the last request, so its events are relayed; before the database they need.
+      await listener?.stop();
       await events?.stop();
       await database.close();
     },

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAuthctl } from '../src/authctl.js';
 import { johnDoe, startTestApi, type TestApi } from './support.js';
@@ -77,5 +78,58 @@ describe('embedded mode (no KAFKA_BROKERS): events reach the audit log in-proces
       await runAuthctl(['audit', 'a@example.com', '--limit', '0'], { out: () => expect.unreachable(), err: (line) => errors.push(line) }),
     ).toBe(2);
     expect(errors[0]).toMatch(/^usage: authctl/);
+  });
+});
+
+/** Resolves once `predicate` holds; the test's own timeout bounds it. */
+async function until(predicate: () => Promise<boolean>): Promise<void> {
+  while (!(await predicate())) await new Promise((resolve) => setTimeout(resolve, 10));
+}
+
+describe('embedded mode: the relay is woken by LISTEN/NOTIFY, the poll a fallback', () => {
+  let api: TestApi;
+  // A minute: an event that arrives within the tests' timeouts came through the notification.
+  beforeAll(async () => {
+    api = await startTestApi({ OUTBOX_POLL_INTERVAL_MS: '60000' });
+  });
+  afterAll(async () => {
+    await api?.stop();
+  });
+
+  /** The backend pid of the API's outbox listener once it is listening on this database. */
+  const listenerPid = async (): Promise<number | undefined> => {
+    const { rows } = await sql<{ pid: number }>`
+      select pid from pg_stat_activity
+      where datname = current_database() and application_name = 'authsvc-api-outbox-listener' and query ilike 'LISTEN %'
+    `.execute(api.app.database.db);
+    return rows[0]?.pid;
+  };
+
+  let userId = 0;
+  const auditedTypes = async (): Promise<string[]> =>
+    (await api.app.database.db.selectFrom('audit_log').select('type').where('user_id', '=', userId).orderBy('seq').execute()).map(
+      (r) => r.type,
+    );
+
+  const login = async () =>
+    expect((await api.request('POST', '/api/users/login/', { body: { email: johnDoe.email, password: 'Password123' } })).status).toBe(200);
+
+  it('records a login in the audit log without waiting for the poll', { timeout: 10_000 }, async () => {
+    await until(async () => (await listenerPid()) !== undefined);
+    const registered = await api.request('POST', '/api/users/registration/', { body: johnDoe });
+    expect(registered.status).toBe(201);
+    userId = (registered.body as { id: number }).id;
+    await login();
+    await until(async () => (await auditedTypes()).length === 2);
+    expect(await auditedTypes()).toEqual(['user.registered', 'user.logged_in']);
+  });
+
+  it('listens again after its connection is terminated, and the next login is recorded as promptly', { timeout: 10_000 }, async () => {
+    const before = await listenerPid();
+    expect(before).toBeDefined();
+    await sql`select pg_terminate_backend(${before})`.execute(api.app.database.db);
+    await until(async () => ![undefined, before].includes(await listenerPid()));
+    await login();
+    await until(async () => (await auditedTypes()).length === 3);
   });
 });

@@ -8,7 +8,15 @@ import {
   type KafkaConsumerConfig,
   type RetryBackoff,
 } from '@authsvc/adapter-kafka';
-import { KyselyAuditLog, KyselyOutboxQueue, KyselyUnitOfWork, openDatabase, type OpenDatabase } from '@authsvc/adapter-postgres';
+import {
+  KyselyAuditLog,
+  KyselyOutboxQueue,
+  KyselyUnitOfWork,
+  openDatabase,
+  startOutboxListener,
+  type OpenDatabase,
+  type OutboxListener,
+} from '@authsvc/adapter-postgres';
 import { openDatabaseServer } from '@authsvc/postgres-embedded';
 import { purgeExpiredTokens, type Clock, type EventPublisher } from '@authsvc/domain';
 import { auditHandler, OutboxRelay, TokenCleanup, type DomainEventHandler } from '@authsvc/event-pipeline';
@@ -79,6 +87,7 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
   const roles = new Set(config.WORKER_ROLES);
   const consumers = new Map<WorkerRole, EventConsumer>();
   let relay: OutboxRelay | null = null;
+  let listener: OutboxListener | null = null;
   let cleanup: TokenCleanup | null = null;
   const kafkaPublisher = roles.has('relay') ? createKafkaEventPublisher(config.kafka, clientOptions) : null;
   const registry = new Registry();
@@ -128,6 +137,7 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
   };
 
   const stop = async (): Promise<void> => {
+    await listener?.stop();
     await relay?.stop();
     await Promise.allSettled([...consumers.values()].map((consumer) => consumer.stop()));
     await cleanup?.stop();
@@ -160,6 +170,16 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
         },
       });
       relay.start();
+      // Wakes the relay when an outbox write commits, so an event waits for no poll; the poll
+      // stays as the fallback while this connection is down.
+      const wake = relay.wake.bind(relay);
+      listener = startOutboxListener({
+        databaseUrl: database.url,
+        applicationName: 'authsvc-worker-outbox-listener',
+        onNotification: wake,
+        onListening: wake,
+        onError: (error, retryInMs) => logger.warn({ err: error, retryInMs }, 'outbox listener disconnected, will reconnect'),
+      });
     }
     const joining: Promise<void>[] = [];
     if (roles.has('audit')) joining.push(consume('audit', config.AUDIT_GROUP_ID, auditHandler(new KyselyAuditLog(database.db))));

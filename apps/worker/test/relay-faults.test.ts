@@ -4,6 +4,7 @@ import { KyselyOutboxQueue, readOutbox } from '@authsvc/adapter-postgres';
 import { parseEvent, type AuthEvent } from '@authsvc/contracts';
 import type { DomainEvent, EventPublisher } from '@authsvc/domain';
 import { OutboxRelay } from '@authsvc/event-pipeline';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, sendSentinels, startHarness, startTopicRecorder, type Harness, type TopicRecorder } from './support.js';
 
@@ -123,5 +124,23 @@ describe('outbox relay faults', () => {
     // This worker runs no relay, so what the sweep recorded is still in the outbox.
     const purged = (await readOutbox(h.database.db)).map((entry) => entry.event).filter((event) => event.type === 'tokens.purged');
     expect(purged.reduce((sum, event) => sum + (event.type === 'tokens.purged' ? event.data.count : 0), 0)).toBe(live);
+  });
+
+  it('publishes an event at once when its outbox write commits, though its relay polls once a minute', async () => {
+    const relayWorker = await h.startWorker({ WORKER_ROLES: 'relay', RELAY_POLL_INTERVAL_MS: '60000' });
+    try {
+      await eventually(async () => {
+        const { rows } = await sql<{ pid: number }>`
+          select pid from pg_stat_activity
+          where datname = current_database() and application_name = 'authsvc-worker-outbox-listener' and query ilike 'LISTEN %'
+        `.execute(h.database.db);
+        return rows.length === 1 && (await readOutbox(h.database.db)).length === 0;
+      }, 'the listener to listen and the outbox to be empty');
+      // The relay now waits for a poll a minute away: only the notification can bring these out in time.
+      const id = await registerAndLogin('cai', 1);
+      await eventually(() => onKafka().filter((event) => event.userId === id).length === 2, 'the two events on Kafka', 10_000);
+    } finally {
+      await relayWorker.stop();
+    }
   });
 });

@@ -21,6 +21,7 @@ export { KyselyTokenRepository } from './kysely-token-repository.js';
 export { KyselyAccountCodeRepository } from './kysely-account-code-repository.js';
 export { KyselyOutbox, readOutbox, type OutboxEntry } from './kysely-outbox.js';
 export { KyselyMailQueue } from './kysely-mail-queue.js';
+export { OUTBOX_CHANNEL, startOutboxListener, type OutboxListener, type OutboxListenerOptions } from './outbox-listener.js';
 export { KyselyAuditLog } from './kysely-audit-log.js';
 export { KyselyOutboxQueue, OUTBOX_RELAY_LOCK_KEY } from './kysely-outbox-queue.js';
 export { KyselyThrottleStore } from './kysely-throttle-store.js';

@@ -32,6 +32,8 @@ export interface EmbeddedEventsOptions {
 export interface EmbeddedEvents {
   /** Publishes whatever is in the outbox now, then resolves: for tests and for a clean stop. */
   flush(): Promise<void>;
+  /** Has the relay look at the outbox at once (events were committed), instead of at its next poll. A property, so it can be handed on unbound. */
+  readonly wake: () => void;
   /** Stops the relay after its batch in hand and the cleanup after its sweep. */
   stop(): Promise<void>;
 }
@@ -72,6 +74,7 @@ export function startEmbeddedEvents(options: EmbeddedEventsOptions): EmbeddedEve
         if (outcome.kind === 'standby') await new Promise((resolve) => setTimeout(resolve, 20));
       }
     },
+    wake: () => relay.wake(),
     async stop() {
       await relay.stop();
       await cleanup.stop();

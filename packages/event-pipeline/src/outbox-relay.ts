@@ -34,6 +34,10 @@ export class OutboxRelay {
   private readonly pause = new AbortableWait();
   private loop: Promise<void> | undefined;
   private stopping = false;
+  /** Set by `wake()`: events were written since the batch under way looked, so no poll wait follows it. */
+  private woken = false;
+  /** True while the loop waits for its next poll (not while it backs off from a failure). */
+  private polling = false;
 
   /** Configures the relay; `start()` runs it. */
   constructor(private readonly options: OutboxRelayOptions) {
@@ -57,9 +61,15 @@ export class OutboxRelay {
     this.loop ??= this.run();
   }
 
-  /** Cuts the current poll wait short, e.g. right after events were written. */
+  /**
+   * Looks at the outbox at once, e.g. when a transaction that wrote it commits: cuts the poll
+   * wait short, or, during a batch, skips the next one (the batch may have looked before the new
+   * rows were committed). A failure's backoff is kept, so a broker outage is not retried at the
+   * rate events are written.
+   */
   wake(): void {
-    this.pause.wake();
+    this.woken = true;
+    if (this.polling) this.pause.wake();
   }
 
   /** Lets the batch in hand finish (or fail), then stops; resolves once the loop has ended. */
@@ -74,17 +84,22 @@ export class OutboxRelay {
     let failures = 0;
     while (!this.stopping) {
       let delay: number;
+      this.woken = false;
       try {
         const outcome = await this.runOnce();
         failures = 0;
-        // A full batch means more are probably waiting: take the next at once.
-        delay = outcome.kind === 'published' && outcome.count >= this.batchSize ? 0 : this.pollIntervalMs;
+        // A full batch means more are probably waiting, and a wake that more were written: take the next at once.
+        delay = (outcome.kind === 'published' && outcome.count >= this.batchSize) || this.woken ? 0 : this.pollIntervalMs;
       } catch (error) {
         failures += 1;
         delay = backoffDelay(failures, this.initialBackoffMs, this.maxBackoffMs);
         this.options.onError?.(error, delay);
       }
-      if (delay > 0 && !this.stopping) await this.pause.wait(delay);
+      if (delay > 0 && !this.stopping) {
+        this.polling = failures === 0;
+        await this.pause.wait(delay);
+        this.polling = false;
+      }
     }
   }
 }

@@ -65,6 +65,67 @@ describe('OutboxRelay', () => {
     expect(publisher.published).toEqual(written);
   });
 
+  it('relays at once when woken, however long its poll interval', async () => {
+    const auth = await withUsers();
+    const publisher = new InMemoryEventPublisher();
+    const relay = new OutboxRelay({ queue: new InMemoryOutboxQueue(auth.store), publisher, pollIntervalMs: 60_000 });
+    relay.start();
+    try {
+      await eventually(() => publisher.published.length === 2, 'the registrations');
+      // The relay now waits for a poll a minute away: only the wake can bring this login out.
+      await auth.service.login({ email: 'a@example.com', password: 'Password123' }, context);
+      relay.wake();
+      await eventually(() => publisher.published.length === 3, 'the login, after the wake', 10_000);
+    } finally {
+      await relay.stop();
+    }
+  });
+
+  it('runs another batch at once when woken during one, as its batch may have missed the new rows', async () => {
+    const auth = await withUsers();
+    const published: DomainEvent[] = [];
+    let woke = false;
+    const relay: OutboxRelay = new OutboxRelay({
+      queue: new InMemoryOutboxQueue(auth.store),
+      publisher: {
+        publish: async (events) => {
+          published.push(...events);
+          if (woke) return;
+          woke = true;
+          // Written and committed while this batch is in hand, so not in it.
+          await auth.service.login({ email: 'b@example.com', password: 'Password123' }, context);
+          relay.wake();
+        },
+      },
+      pollIntervalMs: 60_000,
+    });
+    relay.start();
+    try {
+      await eventually(() => published.length === 3, 'the login written during the first batch', 10_000);
+      expect(published.map((e) => e.type)).toEqual(['user.registered', 'user.registered', 'user.logged_in']);
+    } finally {
+      await relay.stop();
+    }
+  });
+
+  it('keeps its backoff when woken while the publisher fails', async () => {
+    const auth = await withUsers();
+    const publisher = new InMemoryEventPublisher();
+    publisher.outage = new Error('broker unreachable');
+    const relay = new OutboxRelay({
+      queue: new InMemoryOutboxQueue(auth.store),
+      publisher,
+      initialBackoffMs: 60_000,
+      onError: () => relay.wake(),
+    });
+    relay.start();
+    await eventually(() => publisher.refusals === 1, 'the first refusal');
+    relay.wake();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await relay.stop();
+    expect(publisher.refusals).toBe(1);
+  });
+
   it('stops promptly even with a long poll interval', async () => {
     const auth = inMemoryAuth();
     const relay = new OutboxRelay({

@@ -96,13 +96,23 @@ export function createApiMetrics(sources: MetricSources): ApiMetrics {
   for (const outcome of ['success', 'bad_credentials', 'disabled', 'throttled'] satisfies LoginOutcome[]) logins.inc({ outcome }, 0);
   for (const reason of pwnedPasswordsFailures) breachCheckFailures.inc({ reason }, 0);
 
+  // The series of each method, route and status, looked up once: prom-client otherwise builds
+  // and hashes the label set on every request, twice. Routes are patterns and statuses few, so
+  // the map stays small.
+  const series = new Map<string, { readonly count: Counter.Internal; readonly time: Histogram.Internal<'method' | 'route' | 'status'> }>();
   return {
     registry,
     pipeline: createPipelineMetrics(registry),
     observeRequest({ method, route, status }, seconds) {
-      const labels = { method, route, status: String(status) };
-      requests.inc(labels);
-      duration.observe(labels, seconds);
+      const key = `${method} ${status} ${route}`;
+      let found = series.get(key);
+      if (found === undefined) {
+        const labels = { method, route, status: String(status) };
+        found = { count: requests.labels(labels), time: duration.labels(labels) };
+        series.set(key, found);
+      }
+      found.count.inc();
+      found.time.observe(seconds);
     },
     recordLogin(outcome) {
       logins.inc({ outcome });
