@@ -19,6 +19,7 @@ export { KyselyUserRepository } from './kysely-user-repository.js';
 export { KyselyTokenRepository } from './kysely-token-repository.js';
 export { KyselyOutbox, readOutbox, type OutboxEntry } from './kysely-outbox.js';
 export { KyselyMailQueue } from './kysely-mail-queue.js';
+export { KyselyMailDeliveryQueue } from './kysely-mail-delivery-queue.js';
 export { KyselyAuditLog } from './kysely-audit-log.js';
 export { KyselyOutboxQueue, OUTBOX_RELAY_LOCK_KEY } from './kysely-outbox-queue.js';
 export { KyselyThrottleStore } from './kysely-throttle-store.js';

@@ -26,5 +26,5 @@ export async function emptyTestDatabase(): Promise<EmptyTestDatabase> {
 
 /** Empties every table of the schema and restarts its identities, between tests of one file. */
 export async function truncateTables(db: Kysely<Database>): Promise<void> {
-  await sql`truncate table tokens, outbox, audit_log, users restart identity cascade`.execute(db);
+  await sql`truncate table tokens, outbox, audit_log, mail_queue, users restart identity cascade`.execute(db);
 }

@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import type {
   DomainEvent,
+  MailKind,
   MailQueue,
   MailRequest,
   NewUser,
@@ -19,18 +21,36 @@ export interface InMemoryState {
   users: Map<number, User>;
   tokens: Map<string, Token>;
   outbox: DomainEvent[];
-  /** Emails queued, in order, as a mailer would find them. */
+  /** Emails queued, in order, as use cases asked for them. */
   mail: MailRequest[];
+  /** The same emails as a mailer delivers them: claimed, sent, retried, failed. */
+  mailDeliveries: InMemoryMailRecord[];
   nextUserId: number;
 }
 
-const emptyState = (): InMemoryState => ({ users: new Map(), tokens: new Map(), outbox: [], mail: [], nextUserId: 1 });
+/** One queued email and its delivery state, as the `mail_queue` table holds it. */
+export interface InMemoryMailRecord {
+  readonly id: string;
+  readonly kind: MailKind;
+  readonly recipient: string;
+  /** What to send; null once sent or failed, so the secret is gone. */
+  readonly request: MailRequest | null;
+  readonly status: 'pending' | 'sent' | 'failed';
+  readonly attempts: number;
+  /** When it is due; null for at once. */
+  readonly nextAttemptAt: Date | null;
+  readonly lockedUntil: Date | null;
+  readonly lastError: string | null;
+}
+
+const emptyState = (): InMemoryState => ({ users: new Map(), tokens: new Map(), outbox: [], mail: [], mailDeliveries: [], nextUserId: 1 });
 
 const copyState = (state: InMemoryState): InMemoryState => ({
   users: new Map(state.users),
   tokens: new Map(state.tokens),
   outbox: [...state.outbox],
   mail: [...state.mail],
+  mailDeliveries: [...state.mailDeliveries],
   nextUserId: state.nextUserId,
 });
 
@@ -123,6 +143,17 @@ export class InMemoryMailQueue implements MailQueue {
 
   async enqueue(request: MailRequest): Promise<void> {
     this.store.state.mail.push(request);
+    this.store.state.mailDeliveries.push({
+      id: randomUUID(),
+      kind: request.kind,
+      recipient: request.to,
+      request,
+      status: 'pending',
+      attempts: 0,
+      nextAttemptAt: null,
+      lockedUntil: null,
+      lastError: null,
+    });
   }
 }
 
