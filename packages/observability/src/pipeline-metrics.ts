@@ -2,8 +2,8 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 
 /**
  * Metrics of the event pipeline that whoever runs the outbox relay, the consumers and the mailer
- * sets: the relay's publishing delay, the consumers' lag and the mailer's outcomes. Kept here so the API and the worker register
- * the same names wherever the relay happens to run.
+ * sets: the relay's publishing delay, the consumers' lag and the mailer's outcomes. Kept here so
+ * the API and the worker register the same names wherever the relay and the mailer happen to run.
  */
 export interface PipelineMetrics {
   /** Seconds between an event's commit to the outbox and its publication, of the last batch. */
