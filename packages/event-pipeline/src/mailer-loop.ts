@@ -62,6 +62,9 @@ export class MailerLoop {
   // Sent, but the queue could not be told (the database away): told first on the next step, before
   // the lease runs out and another mailer sends it again.
   private unmarked: QueuedMail | null = null;
+  // Steps run one after another, so a `drain()` that finds nothing due knows the background loop
+  // holds no email either: what it had in hand was settled before.
+  private tail: Promise<unknown> = Promise.resolve();
 
   /** Configures the loop; `start()` runs it. */
   constructor(private readonly options: MailerLoopOptions) {
@@ -74,8 +77,14 @@ export class MailerLoop {
     this.maxBackoffMs = options.maxBackoffMs ?? 10_000;
   }
 
-  /** Delivers (or retries, or fails) the oldest due email; `idle` when none is due. Throws what the queue threw. */
-  async runOnce(): Promise<MailerStep> {
+  /** Delivers (or retries, or fails) the oldest due email, after any step in progress; `idle` when none is due. Throws what the queue threw. */
+  runOnce(): Promise<MailerStep> {
+    const step = this.tail.then(() => this.step());
+    this.tail = step.catch(() => undefined);
+    return step;
+  }
+
+  private async step(): Promise<MailerStep> {
     const { queue } = this.options;
     if (this.unmarked) {
       await queue.markSent(this.unmarked);
