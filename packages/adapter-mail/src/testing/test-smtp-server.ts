@@ -94,6 +94,9 @@ export async function startTestSmtpServer(): Promise<TestSmtpServer> {
       });
     },
   });
+  // smtp-server re-emits every socket and listen error; unheard, one would end the test process
+  // (a client killed mid-session resets its connection, which the crash tests do on purpose).
+  server.on('error', () => {});
   for (let port = PORTS.first; port <= PORTS.last; port += 1) {
     const listening = await new Promise<boolean>((resolve) => {
       const onError = () => resolve(false);
