@@ -1,5 +1,15 @@
 import type { LockoutSettings, ThrottleSettings } from '@authsvc/domain';
-import { commaList, databaseVariables, httpUrl, integer, kafkaVariables, parseEnvironment, processVariables, rate } from '@authsvc/runtime';
+import {
+  commaList,
+  databaseVariables,
+  httpUrl,
+  integer,
+  kafkaVariables,
+  mailVariables,
+  parseEnvironment,
+  processVariables,
+  rate,
+} from '@authsvc/runtime';
 import { z } from 'zod';
 import type { SocketLimits } from './http/server.js';
 
@@ -17,6 +27,8 @@ const schema = z.object({
   // process relays them straight to the audit and token-cleanup handlers (the embedded mode).
   KAFKA_BROKERS: kafkaVariables.KAFKA_BROKERS.optional(),
   OUTBOX_POLL_INTERVAL_MS: integer(10, 60_000).default(250),
+  // Read in the embedded mode, where this process sends the queued emails; with Kafka, the worker does.
+  ...mailVariables,
   TOKEN_CLEANUP_INTERVAL_MS: integer(100, 86_400_000).default(60_000),
   TOKEN_EXPIRED_AFTER_SECONDS: integer(1, 10 * 365 * 86_400).default(86_400),
   TOKEN_LIMIT_PER_USER: integer(1, 10_000).optional(),
