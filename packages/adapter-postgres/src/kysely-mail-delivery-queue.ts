@@ -62,7 +62,7 @@ export class KyselyMailDeliveryQueue implements MailDeliveryQueue {
       if (!row) return null;
       const request = toMailRequest(row.payload);
       if (request) return { id: row.id, request, attempt: row.attempts };
-      await this.settle(row.id, row.attempts, { status: 'failed', locked_until: null, last_error: 'unreadable payload' });
+      await this.settle(row.id, row.attempts, { status: 'failed', locked_until: null, last_error: 'unreadable payload', payload: ERASED });
     }
   }
 

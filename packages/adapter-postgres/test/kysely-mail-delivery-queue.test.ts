@@ -39,8 +39,8 @@ describe('KyselyMailDeliveryQueue', () => {
       .values({ kind: 'password_reset', recipient: 'a@example.com', payload: JSON.stringify({ kind: 'password_reset' }) })
       .execute();
     expect(await new KyselyMailDeliveryQueue(database.db).claimNext(60_000)).toBeNull();
-    expect(await database.db.selectFrom('mail_queue').select(['status', 'attempts', 'last_error']).execute()).toEqual([
-      { status: 'failed', attempts: 1, last_error: 'unreadable payload' },
+    expect(await database.db.selectFrom('mail_queue').select(['status', 'attempts', 'last_error', 'payload']).execute()).toEqual([
+      { status: 'failed', attempts: 1, last_error: 'unreadable payload', payload: {} },
     ]);
   });
 });

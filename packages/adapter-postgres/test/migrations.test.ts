@@ -10,6 +10,7 @@ const ALL = [
   '0004_create_audit_log',
   '0005_create_throttles',
   '0006_normalize_emails',
+  '0007_create_mail_queue',
 ];
 
 describe('migrateToLatest', () => {
@@ -32,6 +33,7 @@ describe('migrateToLatest', () => {
       'audit_log',
       'kysely_migration',
       'kysely_migration_lock',
+      'mail_queue',
       'outbox',
       'throttles',
       'tokens',
@@ -147,7 +149,7 @@ describe('migrateToLatest', () => {
           payload: '{}',
         })
         .execute();
-      expect(await migrateToLatest(fresh.db)).toEqual(['0006_normalize_emails']);
+      expect(await migrateToLatest(fresh.db)).toEqual(['0006_normalize_emails', '0007_create_mail_queue']);
       const users = await fresh.db.selectFrom('users').select(['email', 'email_normalized']).orderBy('id').execute();
       expect(users).toEqual([
         { email: ' Ada@Example.COM', email_normalized: 'ada@example.com' },
