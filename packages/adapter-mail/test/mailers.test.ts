@@ -91,6 +91,19 @@ describe('SmtpMailer against a real SMTP server on loopback', () => {
     expect(server.received).toEqual([]);
   });
 
+  it('speaks TLS from the first byte to an smtps:// server', async () => {
+    const tls = await startTestSmtpServer({ tls: true });
+    try {
+      const mailer = new SmtpMailer(tls.url);
+      await mailer.send(renderMail(queued(reset, 1), templates));
+      mailer.close();
+      expect(tls.received.map((mail) => mail.to)).toEqual(['ada@example.com']);
+      expect(describeSmtpUrl(tls.url)).toMatch(/^smtps:\/\/mailer@127\.0\.0\.1:\d+$/);
+    } finally {
+      await tls.close();
+    }
+  });
+
   it('is described without its password', () => {
     expect(describeSmtpUrl(server.url)).toMatch(/^smtp:\/\/mailer@127\.0\.0\.1:482\d\d$/);
     expect(createMailBackend({ smtpUrl: server.url, mailDir: '/unused' }).description).not.toContain(server.password);

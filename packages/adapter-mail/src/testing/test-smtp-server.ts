@@ -60,8 +60,12 @@ export async function readMailDir(dir: string): Promise<ReceivedMail[]> {
   );
 }
 
-/** Starts the server on the first free port of the tests' range, without STARTTLS (its certificate is self-signed). */
-export async function startTestSmtpServer(): Promise<TestSmtpServer> {
+/**
+ * Starts the server on the first free port of the tests' range, without STARTTLS. With `tls`, it
+ * speaks TLS from the first byte (`smtps://`), with smtp-server's self-signed certificate, which
+ * the URL tells the client to accept.
+ */
+export async function startTestSmtpServer(options: { readonly tls?: boolean } = {}): Promise<TestSmtpServer> {
   const state: TestSmtpServer = {
     url: '',
     password: PASSWORD,
@@ -71,6 +75,7 @@ export async function startTestSmtpServer(): Promise<TestSmtpServer> {
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
   const server = new SMTPServer({
+    secure: options.tls === true,
     disabledCommands: ['STARTTLS'],
     allowInsecureAuth: true,
     logger: false,
@@ -106,7 +111,10 @@ export async function startTestSmtpServer(): Promise<TestSmtpServer> {
         resolve(true);
       });
     });
-    if (listening) return Object.assign(state, { url: `smtp://${USER}:${PASSWORD}@127.0.0.1:${port}` });
+    const url = options.tls
+      ? `smtps://${USER}:${PASSWORD}@127.0.0.1:${port}/?tls.rejectUnauthorized=false`
+      : `smtp://${USER}:${PASSWORD}@127.0.0.1:${port}`;
+    if (listening) return Object.assign(state, { url });
   }
   throw new Error(`no free port from ${PORTS.first} to ${PORTS.last} for the test SMTP server`);
 }
