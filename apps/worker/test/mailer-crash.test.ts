@@ -32,7 +32,9 @@ describe('a mailer killed between the SMTP server accepting an email and marking
     await new KyselyUnitOfWork(database.db).run((tx) =>
       tx.mail.enqueue({ kind: 'password_reset', to: 'ada@example.com', firstName: 'Ada', uid: 'MQ', token: 'reset-token' }),
     );
-    // The real worker, built, in a process of its own: SIGKILL the moment the server has replied 250.
+    // The real worker, built, in a process of its own, killed the moment the server has replied 250.
+    // Frozen first (SIGSTOP) so it cannot read the reply and mark the email in the instant between
+    // the reply and the kill: on a busy machine the woken mailer can win that race.
     const worker = spawnWorker({
       DATABASE_URL: database.url,
       KAFKA_BROKERS: '127.0.0.1:1',
@@ -42,8 +44,10 @@ describe('a mailer killed between the SMTP server accepting an email and marking
       PASSWORD_RESET_URL: TEMPLATES.passwordResetUrl,
     });
     child = worker;
+    smtp.onAccepting = () => worker.child.kill('SIGSTOP');
     smtp.onAccepted = () => worker.child.kill('SIGKILL');
     expect(await worker.exited).toEqual({ code: null, signal: 'SIGKILL' });
+    smtp.onAccepting = null;
     smtp.onAccepted = null;
 
     expect(smtp.received).toHaveLength(1);

@@ -23,7 +23,9 @@ export interface TestSmtpServer {
   readonly received: ReceivedMail[];
   /** How many of the next messages to refuse with `451 4.3.0`, after reading them; Infinity for all. */
   refuseNext: number;
-  /** Told of each message right after its 250 went out, e.g. to kill the sender before it can record it. */
+  /** Told of each message it will accept, just before its 250 goes out: e.g. to freeze the sender (SIGSTOP). */
+  onAccepting: ((mail: ReceivedMail) => void) | null;
+  /** Told of each message right after its 250 went out: e.g. to kill the frozen sender before it can record it. */
   onAccepted: ((mail: ReceivedMail) => void) | null;
   close(): Promise<void>;
 }
@@ -71,6 +73,7 @@ export async function startTestSmtpServer(options: { readonly tls?: boolean } = 
     password: PASSWORD,
     received: [],
     refuseNext: 0,
+    onAccepting: null,
     onAccepted: null,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
@@ -93,6 +96,7 @@ export async function startTestSmtpServer(options: { readonly tls?: boolean } = 
             return;
           }
           state.received.push(mail);
+          state.onAccepting?.(mail);
           callback();
           state.onAccepted?.(mail);
         })();
