@@ -80,8 +80,8 @@ export interface Worker {
 
 /**
  * Wires and starts the worker by hand: the outbox relay to Kafka, the audit consumer, the
- * token-cleanup consumer with its schedule, and the mailer, each only if its role is configured. A consumer that
- * crashes is restarted in place; a failure to reach Kafka at start rejects with a
+ * token-cleanup consumer with its schedule, and the mailer, each only if its role is configured.
+ * A consumer that crashes is restarted in place; a failure to reach Kafka at start rejects with a
  * `KafkaStartupError` whose message names the brokers and the likely fix.
  */
 export async function startWorker(config: WorkerConfig, overrides: WorkerOverrides = {}): Promise<Worker> {
