@@ -1,7 +1,17 @@
-import { KyselyAuditLog, KyselyOutboxQueue, startOutboxListener, type OpenDatabase, type OutboxListener } from '@authsvc/adapter-postgres';
+import { createMailBackend, renderMail } from '@authsvc/adapter-mail';
+import {
+  KyselyAuditLog,
+  KyselyMailDeliveryQueue,
+  KyselyOutboxQueue,
+  startOutboxListener,
+  type OpenDatabase,
+  type OutboxListener,
+} from '@authsvc/adapter-postgres';
 import { createAuthService, type AuthService, type Clock } from '@authsvc/domain';
 import { createAuthEndpoints } from '@authsvc/api-router';
 import { startEmbeddedEvents, type EmbeddedEvents } from '@authsvc/event-pipeline';
+import { mailerObserver } from '@authsvc/observability';
+import { mailSettings } from '@authsvc/runtime';
 import type { FastifyInstance } from 'fastify';
 import { authDependencies } from './auth-dependencies.js';
 import { corsOrigins, socketLimits, trustProxySetting, type ApiConfig } from './config.js';
@@ -21,6 +31,8 @@ export interface ApiApp {
   readonly database: OpenDatabase;
   /** The in-process event pipeline of the embedded mode; null when KAFKA_BROKERS hands events to the worker. */
   readonly events: EmbeddedEvents | null;
+  /** Where this process sends emails (SMTP server or `.eml` folder, no password); null when the worker's mailer does. */
+  readonly mail: string | null;
   /** The Prometheus metrics `/metrics` serves; relay and consumer gauges are set through `pipeline`. */
   readonly metrics: ApiMetrics;
   /** Stops taking requests, lets in-flight ones finish, then closes the database. */
@@ -72,9 +84,11 @@ export async function createApiApp(config: ApiConfig, overrides: ApiOverrides = 
     socketLimits: socketLimits(config),
     eventTopics: { topic: config.KAFKA_TOPIC, dlqTopic: config.KAFKA_DLQ_TOPIC },
   });
-  // Without a broker, this process relays the outbox straight to the audit and cleanup handlers,
-  // the same ones the worker runs behind Kafka; with one, the API only writes the outbox.
-  const events = config.KAFKA_BROKERS
+  // Without a broker, this process relays the outbox straight to the audit and cleanup handlers
+  // and sends the queued emails, as the worker does behind Kafka; with one, the API only writes.
+  const mail = mailSettings(config, config.PORT);
+  const mailBackend = config.KAFKA_BROKERS ? null : createMailBackend(mail);
+  const events = !mailBackend
     ? null
     : startEmbeddedEvents({
         queue: new KyselyOutboxQueue(database.db),
@@ -91,6 +105,15 @@ export async function createApiApp(config: ApiConfig, overrides: ApiOverrides = 
         onDeadLetter: (letter) =>
           server.log.error({ err: letter.error, handler: letter.handler, event: letter.event }, 'event dead-lettered'),
         onSwept: (purged, trigger) => server.log.info({ purged, trigger }, 'expired tokens purged'),
+        mail: {
+          queue: new KyselyMailDeliveryQueue(database.db),
+          mailer: mailBackend.mailer,
+          render: (queued) => renderMail(queued, mail),
+          maxAttempts: mail.maxAttempts,
+          retryInitialMs: mail.retryInitialMs,
+          pollIntervalMs: mail.pollIntervalMs,
+          ...mailerObserver(metrics.pipeline, server.log),
+        },
       });
   // Wakes the relay when an outbox write commits, so an event waits for no poll; the poll stays
   // as the fallback while this connection is down.
@@ -108,6 +131,7 @@ export async function createApiApp(config: ApiConfig, overrides: ApiOverrides = 
     service,
     database,
     events,
+    mail: mailBackend?.description ?? null,
     metrics,
     async close() {
       clearInterval(purgeTimer);
@@ -115,6 +139,7 @@ export async function createApiApp(config: ApiConfig, overrides: ApiOverrides = 
       // After the last request, so its events are relayed; before the database they need.
       await listener?.stop();
       await events?.stop();
+      mailBackend?.close();
       await database.close();
     },
   };

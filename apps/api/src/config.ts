@@ -6,6 +6,7 @@ import {
   httpUrl,
   integer,
   kafkaVariables,
+  mailVariables,
   parseEnvironment,
   processVariables,
   rate,
@@ -30,6 +31,8 @@ const schema = z.object({
   KAFKA_TOPIC: kafkaVariables.KAFKA_TOPIC,
   KAFKA_DLQ_TOPIC: kafkaVariables.KAFKA_DLQ_TOPIC,
   OUTBOX_POLL_INTERVAL_MS: integer(10, 60_000).default(250),
+  // Read in the embedded mode, where this process sends the queued emails; with Kafka, the worker does.
+  ...mailVariables,
   TOKEN_CLEANUP_INTERVAL_MS: integer(100, 86_400_000).default(60_000),
   TOKEN_EXPIRED_AFTER_SECONDS: integer(1, 10 * 365 * 86_400).default(86_400),
   TOKEN_LIMIT_PER_USER: integer(1, 10_000).optional(),

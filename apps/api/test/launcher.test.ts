@@ -74,7 +74,7 @@ describe('pnpm start: says what it runs, and stops with its pnpm process', () =>
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('tells on stderr that it builds, then logs the URL, the database and the event mode', () => {
+  it('tells on stderr that it builds, then logs the URL, the database, the event mode and where emails go', () => {
     expect(service.stderr()).toMatch(/^building the service \(first run takes ~40 s\)\.\.\.$/m);
     const line = service
       .stdout()
@@ -85,6 +85,7 @@ describe('pnpm start: says what it runs, and stops with its pnpm process', () =>
       url: `http://127.0.0.1:${port}`,
       database: expect.stringContaining(`embedded PostgreSQL in ${dataDir}`),
       events: 'embedded: in-process relay to the audit log and token cleanup (no KAFKA_BROKERS)',
+      mail: `.eml files in ${join(dataDir, 'mail')} (no SMTP_URL)`,
     });
     expect(line).not.toContain(':postgres@');
   });

@@ -8,8 +8,10 @@ import {
   type KafkaConsumerConfig,
   type RetryBackoff,
 } from '@authsvc/adapter-kafka';
+import { createMailBackend, renderMail, type MailBackend } from '@authsvc/adapter-mail';
 import {
   KyselyAuditLog,
+  KyselyMailDeliveryQueue,
   KyselyOutboxQueue,
   KyselyUnitOfWork,
   openDatabase,
@@ -19,9 +21,15 @@ import {
 } from '@authsvc/adapter-postgres';
 import { openDatabaseServer } from '@authsvc/postgres-embedded';
 import { purgeExpiredTokens, type Clock, type EventPublisher } from '@authsvc/domain';
-import { auditHandler, OutboxRelay, TokenCleanup, type DomainEventHandler } from '@authsvc/event-pipeline';
-import { createPipelineMetrics, startMetricsServer, type MetricsServer, type ReadinessChecks } from '@authsvc/observability';
-import { describeDatabase } from '@authsvc/runtime';
+import { auditHandler, MailerLoop, OutboxRelay, TokenCleanup, type DomainEventHandler } from '@authsvc/event-pipeline';
+import {
+  createPipelineMetrics,
+  mailerObserver,
+  startMetricsServer,
+  type MetricsServer,
+  type ReadinessChecks,
+} from '@authsvc/observability';
+import { describeDatabase, mailSettings } from '@authsvc/runtime';
 import { pino, type Logger } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { WorkerConfig, WorkerRole } from './config.js';
@@ -53,24 +61,29 @@ export interface Worker {
   readonly relay: OutboxRelay | null;
   /** The token cleanup, when this process runs the `cleanup` role. */
   readonly cleanup: TokenCleanup | null;
+  /** The mailer, when this process runs the `mailer` role. */
+  readonly mailer: MailerLoop | null;
+  /** Where the mailer sends (SMTP server or `.eml` folder, no password); null without the role. */
+  readonly mail: string | null;
   /** The worker's logger, for the process's own lines (signals, shutdown). */
   readonly logger: Logger;
   /** Where `/metrics` is served (relay and consumer lag), or null without METRICS_PORT. */
   readonly metricsUrl: string | null;
-  /** What `/readyz` reports: each role `ok` while its producer is connected or its consumer is in its group. */
+  /** What `/readyz` reports: each role `ok` while its producer is connected or its consumer is in its group; the mailer once it runs. */
   readiness(): ReadinessChecks;
   /**
    * Stops in the order that loses nothing: the relay after its batch in hand (unacknowledged rows
    * stay in the outbox), then each consumer after its record in hand (committing what it processed
-   * and leaving its group), then the cleanup schedule, then the connections.
+   * and leaving its group), then the mailer after its email in hand, then the cleanup schedule,
+   * then the connections.
    */
   stop(): Promise<void>;
 }
 
 /**
- * Wires and starts the worker by hand: the outbox relay to Kafka, the audit consumer and the
- * token-cleanup consumer with its schedule, each only if its role is configured. A consumer that
- * crashes is restarted in place; a failure to reach Kafka at start rejects with a
+ * Wires and starts the worker by hand: the outbox relay to Kafka, the audit consumer, the
+ * token-cleanup consumer with its schedule, and the mailer, each only if its role is configured.
+ * A consumer that crashes is restarted in place; a failure to reach Kafka at start rejects with a
  * `KafkaStartupError` whose message names the brokers and the likely fix.
  */
 export async function startWorker(config: WorkerConfig, overrides: WorkerOverrides = {}): Promise<Worker> {
@@ -89,6 +102,8 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
   let relay: OutboxRelay | null = null;
   let listener: OutboxListener | null = null;
   let cleanup: TokenCleanup | null = null;
+  let mailer: MailerLoop | null = null;
+  let mailBackend: MailBackend | null = null;
   const kafkaPublisher = roles.has('relay') ? createKafkaEventPublisher(config.kafka, clientOptions) : null;
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
@@ -96,7 +111,12 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
   let metricsServer: MetricsServer | null = null;
   // One check per role from the start, so /readyz is never 200 before everything has come up.
   let publishing = false;
-  const isUp = (role: WorkerRole): boolean => (role === 'relay' ? publishing : consumers.get(role)?.state === 'joined');
+  const isUp = (role: WorkerRole): boolean => {
+    if (role === 'relay') return publishing;
+    // Its only dependency, the database, is every role's; its failures are logged and retried.
+    if (role === 'mailer') return mailer !== null;
+    return consumers.get(role)?.state === 'joined';
+  };
   const readiness = (): ReadinessChecks => Object.fromEntries([...roles].map((role) => [role, isUp(role) ? 'ok' : 'failing']));
   // Every Kafka step of the start-up, so a wrong broker list or setting ends in one clear line.
   const onKafka = <T>(step: Promise<T>): Promise<T> =>
@@ -140,8 +160,10 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
     await listener?.stop();
     await relay?.stop();
     await Promise.allSettled([...consumers.values()].map((consumer) => consumer.stop()));
+    await mailer?.stop();
     await cleanup?.stop();
     await kafkaPublisher?.disconnect();
+    mailBackend?.close();
     await database.close();
     await metricsServer?.close();
   };
@@ -181,6 +203,20 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
         onError: (error, retryInMs) => logger.warn({ err: error, retryInMs }, 'outbox listener disconnected, will reconnect'),
       });
     }
+    if (roles.has('mailer')) {
+      const mail = mailSettings(config, config.PORT);
+      mailBackend = createMailBackend(mail);
+      mailer = new MailerLoop({
+        queue: new KyselyMailDeliveryQueue(database.db),
+        mailer: mailBackend.mailer,
+        render: (queued) => renderMail(queued, mail),
+        maxAttempts: mail.maxAttempts,
+        retryInitialMs: mail.retryInitialMs,
+        pollIntervalMs: mail.pollIntervalMs,
+        ...mailerObserver(pipeline, logger),
+      });
+      mailer.start();
+    }
     const joining: Promise<void>[] = [];
     if (roles.has('audit')) joining.push(consume('audit', config.AUDIT_GROUP_ID, auditHandler(new KyselyAuditLog(database.db))));
     if (roles.has('cleanup')) {
@@ -204,6 +240,7 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
     throw error;
   }
   const where = describeDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR }, database.url);
-  logger.info({ roles: [...roles], topic: config.kafka.topic, brokers: config.kafka.brokers, database: where }, 'worker started');
-  return { database, relay, cleanup, logger, metricsUrl: metricsServer?.url ?? null, readiness, stop };
+  const mail = mailBackend?.description ?? null;
+  logger.info({ roles: [...roles], topic: config.kafka.topic, brokers: config.kafka.brokers, database: where, mail }, 'worker started');
+  return { database, relay, cleanup, mailer, mail, logger, metricsUrl: metricsServer?.url ?? null, readiness, stop };
 }

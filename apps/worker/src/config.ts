@@ -1,9 +1,9 @@
 import { kafkaSettings, type KafkaSettings } from '@authsvc/adapter-kafka';
-import { commaList, databaseVariables, integer, kafkaVariables, parseEnvironment, processVariables } from '@authsvc/runtime';
+import { commaList, databaseVariables, integer, kafkaVariables, mailVariables, parseEnvironment, processVariables } from '@authsvc/runtime';
 import { z } from 'zod';
 
 /** The jobs a worker process can run; each may be scaled by running more processes with it. */
-export const WORKER_ROLES = ['relay', 'audit', 'cleanup'] as const;
+export const WORKER_ROLES = ['relay', 'audit', 'cleanup', 'mailer'] as const;
 
 /** One of the worker's jobs. */
 export type WorkerRole = (typeof WORKER_ROLES)[number];
@@ -29,6 +29,9 @@ const schema = z
     TOKEN_CLEANUP_INTERVAL_MS: integer(100, 86_400_000).default(60_000),
     TOKEN_CLEANUP_BATCH_SIZE: integer(1, 100_000).default(500),
     TOKEN_CLEANUP_MAX_BATCHES: integer(1, 10_000).default(20),
+    ...mailVariables,
+    // The API's port, read only for the default links in emails (a shared .env usually sets it).
+    PORT: integer(0, 65_535).optional(),
     // The worker has no HTTP server of its own; set, one serves /metrics and /healthz for Prometheus.
     METRICS_PORT: integer(0, 65_535).optional(),
     METRICS_HOST: z.string().min(1).default('127.0.0.1'),

@@ -10,7 +10,7 @@ describe('loadWorkerConfig', () => {
     expect(config).toMatchObject({
       kafka: { brokers: ['127.0.0.1:9092'], topic: 'auth.events', idempotent: true },
       KAFKA_DLQ_TOPIC: 'auth.events.dlq',
-      WORKER_ROLES: ['relay', 'audit', 'cleanup'],
+      WORKER_ROLES: ['relay', 'audit', 'cleanup', 'mailer'],
       AUDIT_GROUP_ID: 'authsvc-audit',
       CLEANUP_GROUP_ID: 'authsvc-token-cleanup',
     });
@@ -18,7 +18,7 @@ describe('loadWorkerConfig', () => {
 
   it('runs only the roles asked for, and names a bad one', () => {
     expect(loadWorkerConfig({ KAFKA_BROKERS: 'k:9092', WORKER_ROLES: ' audit , cleanup' }).WORKER_ROLES).toEqual(['audit', 'cleanup']);
-    expect(() => loadWorkerConfig({ KAFKA_BROKERS: 'k:9092', WORKER_ROLES: 'relay,mailer' })).toThrow(/WORKER_ROLES/);
+    expect(() => loadWorkerConfig({ KAFKA_BROKERS: 'k:9092', WORKER_ROLES: 'relay,emailer' })).toThrow(/WORKER_ROLES/);
   });
 
   it('reads the consumer group timeouts and fetch wait, and refuses a heartbeat too close to the session timeout', () => {

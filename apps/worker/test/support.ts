@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   createKafkaClient,
   EVENT_HEADERS,
@@ -157,6 +159,8 @@ export async function startHarness(): Promise<Harness> {
     KAFKA_REBALANCE_TIMEOUT_MS: String(testConsumerConfig.rebalanceTimeout),
     KAFKA_MAX_WAIT_MS: String(testConsumerConfig.maxWaitTimeInMs),
     LOG_LEVEL: process.env['WORKER_TEST_LOG_LEVEL'] ?? 'silent',
+    // The mailer role runs by default: emails go outside the repository.
+    MAIL_DIR: join(tmpdir(), 'authsvc-test-mail'),
     ...env,
   });
 

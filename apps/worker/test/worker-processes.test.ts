@@ -237,9 +237,20 @@ describe('worker readiness', () => {
     // The relay's producer may still be connecting when the first answer comes.
     expect(answers[0]).toEqual({
       status: 503,
-      body: { status: 'not ready', checks: { relay: expect.stringMatching(/^(ok|failing)$/), audit: 'failing', cleanup: 'failing' } },
+      body: {
+        status: 'not ready',
+        checks: {
+          relay: expect.stringMatching(/^(ok|failing)$/),
+          audit: 'failing',
+          cleanup: 'failing',
+          mailer: expect.stringMatching(/^(ok|failing)$/),
+        },
+      },
     });
-    expect(answers.at(-1)).toEqual({ status: 200, body: { status: 'ready', checks: { relay: 'ok', audit: 'ok', cleanup: 'ok' } } });
+    expect(answers.at(-1)).toEqual({
+      status: 200,
+      body: { status: 'ready', checks: { relay: 'ok', audit: 'ok', cleanup: 'ok', mailer: 'ok' } },
+    });
 
     // Last in the file: the brokers do not come back.
     await h.kafka.stop();

@@ -22,6 +22,7 @@ export { KyselyAccountCodeRepository } from './kysely-account-code-repository.js
 export { KyselyOutbox, readOutbox, type OutboxEntry } from './kysely-outbox.js';
 export { KyselyMailQueue } from './kysely-mail-queue.js';
 export { OUTBOX_CHANNEL, startOutboxListener, type OutboxListener, type OutboxListenerOptions } from './outbox-listener.js';
+export { KyselyMailDeliveryQueue } from './kysely-mail-delivery-queue.js';
 export { KyselyAuditLog } from './kysely-audit-log.js';
 export { KyselyOutboxQueue, OUTBOX_RELAY_LOCK_KEY } from './kysely-outbox-queue.js';
 export { KyselyThrottleStore } from './kysely-throttle-store.js';

@@ -1,6 +1,7 @@
 import type { AuditLog, DomainEvent, OutboxQueue } from '@authsvc/domain';
 import { auditHandler } from './audit-handler.js';
 import { InProcessEventDispatcher, type DomainEventHandler, type InProcessDeadLetter } from './in-process-dispatcher.js';
+import { MailerLoop, type MailerLoopOptions } from './mailer-loop.js';
 import { OutboxRelay } from './outbox-relay.js';
 import { TokenCleanup, type SweepTrigger } from './token-cleanup.js';
 
@@ -26,21 +27,26 @@ export interface EmbeddedEventsOptions {
   readonly onPublished?: (events: readonly DomainEvent[]) => void;
   /** Told of sweeps that deleted tokens. */
   readonly onSwept?: (purged: number, trigger: SweepTrigger) => void;
+  /** The mailer to run beside the relay; without it, queued emails wait for another process's. */
+  readonly mail?: MailerLoopOptions;
 }
 
 /** The embedded event pipeline, running. */
 export interface EmbeddedEvents {
-  /** Publishes whatever is in the outbox now, then resolves: for tests and for a clean stop. */
+  /** The mailer, when one was configured: `wake()` it after queuing an email to send it at once. */
+  readonly mailer: MailerLoop | null;
+  /** Publishes whatever is in the outbox now and sends every email due, then resolves: for tests and for a clean stop. */
   flush(): Promise<void>;
   /** Has the relay look at the outbox at once (events were committed), instead of at its next poll. A property, so it can be handed on unbound. */
   readonly wake: () => void;
-  /** Stops the relay after its batch in hand and the cleanup after its sweep. */
+  /** Stops the relay after its batch in hand, the mailer after its email in hand, and the cleanup after its sweep. */
   stop(): Promise<void>;
 }
 
 /**
  * The mode without a broker: the outbox relay runs in the API process and delivers each event
- * straight to the audit and token-cleanup handlers, the same code the Kafka worker runs.
+ * straight to the audit and token-cleanup handlers, the same code the Kafka worker runs; the
+ * mailer runs here too, as the worker's `mailer` role would.
  */
 export function startEmbeddedEvents(options: EmbeddedEventsOptions): EmbeddedEvents {
   const cleanup = new TokenCleanup({
@@ -63,20 +69,25 @@ export function startEmbeddedEvents(options: EmbeddedEventsOptions): EmbeddedEve
     onError: options.onRelayError,
     onPublished: options.onPublished,
   });
+  const mailer = options.mail ? new MailerLoop(options.mail) : null;
   relay.start();
   cleanup.start();
+  mailer?.start();
   return {
+    mailer,
     async flush() {
       // Another relay (another API instance) may hold the lease for a moment: wait our turn.
       for (;;) {
         const outcome = await relay.runOnce();
-        if (outcome.kind === 'published' && outcome.count === 0) return;
+        if (outcome.kind === 'published' && outcome.count === 0) break;
         if (outcome.kind === 'standby') await new Promise((resolve) => setTimeout(resolve, 20));
       }
+      await mailer?.drain();
     },
     wake: () => relay.wake(),
     async stop() {
       await relay.stop();
+      await mailer?.stop();
       await cleanup.stop();
     },
   };

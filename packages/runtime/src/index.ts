@@ -10,3 +10,4 @@ export {
   readKafkaVariables,
   type KafkaVariables,
 } from './shared-variables.js';
+export { mailSettings, mailVariables, type MailSettings, type MailVariables } from './mail-variables.js';

@@ -8,6 +8,8 @@ import {
   hostPortList,
   integer,
   kafkaVariables,
+  mailSettings,
+  mailVariables,
   parseEnvironment,
   processVariables,
   rate,
@@ -110,5 +112,54 @@ describe('shared variables', () => {
     expect(message).toContain('KAFKA_IDEMPOTENT: expected true or false');
     expect(message).toMatch(/LOG_LEVEL: .*expected one of/);
     for (const value of ['s3cr3t-pw', 'secret-broker', 'perhaps', 'loud']) expect(message).not.toContain(value);
+  });
+});
+
+describe('mail variables', () => {
+  const schema = z.object({ ...databaseVariables({ poolSize: 5 }), ...mailVariables });
+
+  it('default to .eml files under DATA_DIR and links to the API on its port, from webmaster@localhost', () => {
+    expect(mailSettings(parseEnvironment(schema, { DATA_DIR: '/srv/data' }), 8080)).toEqual({
+      smtpUrl: null,
+      mailDir: '/srv/data/mail',
+      from: 'webmaster@localhost',
+      passwordResetUrl: 'http://localhost:8080/password-reset/{uid}/{token}/',
+      emailVerificationUrl: 'http://localhost:8080/verify-email/{key}/',
+      maxAttempts: 8,
+      retryInitialMs: 30_000,
+      pollIntervalMs: 1_000,
+    });
+    expect(mailSettings(parseEnvironment(schema, {}), undefined).passwordResetUrl).toBe(
+      'http://localhost:8000/password-reset/{uid}/{token}/',
+    );
+  });
+
+  it('takes what is set', () => {
+    const env = {
+      SMTP_URL: 'smtps://u:p@mail.example.com:465',
+      MAIL_DIR: '/tmp/outbox',
+      MAIL_FROM: 'Accounts <no-reply@example.com>',
+      PASSWORD_RESET_URL: 'https://app.example.com/reset?uid={uid}&token={token}',
+      EMAIL_VERIFICATION_URL: 'https://app.example.com/verify/{key}',
+    };
+    expect(mailSettings(parseEnvironment(schema, env), 8000)).toMatchObject({
+      smtpUrl: env.SMTP_URL,
+      mailDir: '/tmp/outbox',
+      from: env.MAIL_FROM,
+      passwordResetUrl: env.PASSWORD_RESET_URL,
+      emailVerificationUrl: env.EMAIL_VERIFICATION_URL,
+    });
+  });
+
+  it('refuses a wrong SMTP URL without echoing it, and link templates that miss a placeholder', () => {
+    const message = problemsOf(schema, {
+      SMTP_URL: 'http://user:hunter2@mail',
+      PASSWORD_RESET_URL: 'https://app.example.com/reset/{token}',
+      EMAIL_VERIFICATION_URL: 'app.example.com/{key}',
+    });
+    expect(message).toContain('SMTP_URL: expected an smtp:// or smtps:// URL');
+    expect(message).toContain('PASSWORD_RESET_URL: expected an http:// or https:// URL with {uid} and {token}');
+    expect(message).toContain('EMAIL_VERIFICATION_URL: expected an http:// or https:// URL with {key}');
+    expect(message).not.toContain('hunter2');
   });
 });

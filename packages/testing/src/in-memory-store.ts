@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import type {
   AccountCode,
   AccountCodePurpose,
   AccountCodeRepository,
   DomainEvent,
+  MailKind,
   MailQueue,
   MailRequest,
   NewUser,
@@ -24,12 +26,37 @@ export interface InMemoryState {
   /** Emailed one-time codes by digest. */
   codes: Map<string, AccountCode>;
   outbox: DomainEvent[];
-  /** Emails queued, in order, as a mailer would find them. */
+  /** Emails queued, in order, as use cases asked for them. */
   mail: MailRequest[];
+  /** The same emails as a mailer delivers them: claimed, sent, retried, failed. */
+  mailDeliveries: InMemoryMailRecord[];
   nextUserId: number;
 }
 
-const emptyState = (): InMemoryState => ({ users: new Map(), tokens: new Map(), codes: new Map(), outbox: [], mail: [], nextUserId: 1 });
+/** One queued email and its delivery state, as the `mail_queue` table holds it. */
+export interface InMemoryMailRecord {
+  readonly id: string;
+  readonly kind: MailKind;
+  readonly recipient: string;
+  /** What to send; null once sent or failed, so the secret is gone. */
+  readonly request: MailRequest | null;
+  readonly status: 'pending' | 'sent' | 'failed';
+  readonly attempts: number;
+  /** When it is due; null for at once. */
+  readonly nextAttemptAt: Date | null;
+  readonly lockedUntil: Date | null;
+  readonly lastError: string | null;
+}
+
+const emptyState = (): InMemoryState => ({
+  users: new Map(),
+  tokens: new Map(),
+  codes: new Map(),
+  outbox: [],
+  mail: [],
+  mailDeliveries: [],
+  nextUserId: 1,
+});
 
 const copyState = (state: InMemoryState): InMemoryState => ({
   users: new Map(state.users),
@@ -37,6 +64,7 @@ const copyState = (state: InMemoryState): InMemoryState => ({
   codes: new Map(state.codes),
   outbox: [...state.outbox],
   mail: [...state.mail],
+  mailDeliveries: [...state.mailDeliveries],
   nextUserId: state.nextUserId,
 });
 
@@ -192,6 +220,17 @@ export class InMemoryMailQueue implements MailQueue {
 
   async enqueue(request: MailRequest): Promise<void> {
     this.store.state.mail.push(request);
+    this.store.state.mailDeliveries.push({
+      id: randomUUID(),
+      kind: request.kind,
+      recipient: request.to,
+      request,
+      status: 'pending',
+      attempts: 0,
+      nextAttemptAt: null,
+      lockedUntil: null,
+      lastError: null,
+    });
   }
 }
 

@@ -9,3 +9,5 @@ export * from './audit-log-contract-suite.js';
 export * from './event-mothers.js';
 export * from './event-publisher-contract-suite.js';
 export * from './outbox-queue-contract-suite.js';
+export * from './in-memory-mail.js';
+export * from './mail-delivery-queue-contract-suite.js';

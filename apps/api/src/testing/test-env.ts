@@ -1,7 +1,11 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 /**
- * The environment tests run the API with: a given database, an ephemeral port, cheap scrypt, and
- * the throttles off (tests send many requests from one address; the throttle tests turn them back
- * on through `overrides`). One definition for every suite that starts the API, in process or not.
+ * The environment tests run the API with: a given database, an ephemeral port, cheap scrypt, the
+ * throttles off (tests send many requests from one address; the throttle tests turn them back on
+ * through `overrides`), and emails written outside the repository (a test that reads them sets its
+ * own MAIL_DIR). One definition for every suite that starts the API, in process or not.
  */
 export function testApiEnv(databaseUrl: string, overrides: Readonly<Record<string, string>> = {}): Record<string, string> {
   return {
@@ -13,6 +17,7 @@ export function testApiEnv(databaseUrl: string, overrides: Readonly<Record<strin
     REGISTRATION_RATE: 'off',
     LOGIN_FAILURES_BEFORE_LOCKOUT: '0',
     LOGIN_ACCOUNT_FAILURES_BEFORE_LOCKOUT: '0',
+    MAIL_DIR: join(tmpdir(), 'authsvc-test-mail'),
     ...overrides,
   };
 }

@@ -2,7 +2,9 @@ export type { AccountCode, AccountCodePurpose, AccountCodeRepository } from './a
 export type { AuditLog, AuditSubject } from './audit-log.js';
 export type { Clock, IdGenerator } from './clock.js';
 export type { EventPublisher } from './event-publisher.js';
+export type { MailDeliveryQueue, QueuedMail } from './mail-delivery-queue.js';
 export type { MailKind, MailQueue, MailRequest } from './mail-queue.js';
+export type { Mailer, OutgoingEmail } from './mailer.js';
 export type { Outbox } from './outbox.js';
 export type { OutboxBatchOutcome, OutboxQueue } from './outbox-queue.js';
 export type { PasswordHasher } from './password-hasher.js';

@@ -1,0 +1,4 @@
+export { createMailBackend, type MailBackend, type MailBackendSettings } from './create-mailer.js';
+export { FileMailer } from './file-mailer.js';
+export { fillUrlTemplate, renderMail, type MailTemplates } from './render-mail.js';
+export { describeSmtpUrl, SmtpMailer } from './smtp-mailer.js';

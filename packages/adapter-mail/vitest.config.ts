@@ -1,0 +1,3 @@
+import { sourceConfig } from '../../vitest.shared.js';
+
+export default sourceConfig();
