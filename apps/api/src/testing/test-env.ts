@@ -17,6 +17,7 @@ export function testApiEnv(databaseUrl: string, overrides: Readonly<Record<strin
     REGISTRATION_RATE: 'off',
     LOGIN_FAILURES_BEFORE_LOCKOUT: '0',
     LOGIN_ACCOUNT_FAILURES_BEFORE_LOCKOUT: '0',
+    PASSWORD_RESET_RATE: 'off',
     MAIL_DIR: join(tmpdir(), 'authsvc-test-mail'),
     ...overrides,
   };
