@@ -4,6 +4,9 @@ import { parseEvent, type AuthEvent } from '@authsvc/contracts';
 import { normalizeEmail } from '@authsvc/domain';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readMailDir } from '@authsvc/adapter-mail/testing';
 import type { Worker } from '../src/composition-root.js';
 import {
   eventually,
@@ -277,6 +280,65 @@ describe('worker with Kafka: relay, audit and token cleanup', () => {
     const expired = rows.filter((r) => r.type === 'token.expired');
     expect(expired).toEqual([expect.objectContaining({ user_id: lea!.id })]);
     expect(worker.cleanup).not.toBeNull();
+  });
+
+  it('publishes the account-lifecycle events, with no password, token, reset token or verification key in any record', async () => {
+    const life = await register('Life');
+    // The worker's mailer writes the emails where the harness points MAIL_DIR: the links come from there.
+    const linkIn = async (path: string): Promise<string[]> => {
+      let parts: string[] = [];
+      await eventually(async () => {
+        const mail = (await readMailDir(join(tmpdir(), 'authsvc-test-mail'))).filter((m) => m.to === life.email && m.text.includes(path));
+        const match = mail.map((m) => new RegExp(`${path}(\\S+?)/\\s`).exec(`${m.text} `)).find((found) => found !== null);
+        parts = match ? match[1]!.split('/').map(decodeURIComponent) : [];
+        return parts.length > 0;
+      }, `an email to ${life.email} with ${path}`);
+      return parts;
+    };
+    const [key] = await linkIn('/verify-email/');
+    expect((await h.request('POST', '/api/users/registration/verify-email/', { key })).status).toBe(200);
+    const [caller, other, third] = [await login(life.email), await login(life.email), await login(life.email)];
+    const change = { old_password: 'Password123', new_password1: 'Better456x', new_password2: 'Better456x' };
+    expect((await h.request('POST', '/api/users/password/change/', change, caller)).status).toBe(200);
+    const fourth = await login(life.email, 'Better456x');
+    const tokens = (await h.request('GET', '/api/users/tokens/', undefined, caller)).body as { id: string; current: boolean }[];
+    const revokedId = tokens.find((token) => !token.current)!.id;
+    expect((await h.request('DELETE', `/api/users/tokens/${revokedId}/`, undefined, caller)).status).toBe(204);
+    await login(life.email, 'Better456x');
+    expect((await h.request('POST', '/api/users/logout-others/', undefined, caller)).status).toBe(200);
+    expect((await h.request('POST', '/api/users/password/reset/', { email: life.email })).status).toBe(200);
+    const [uid, token] = await linkIn('/password-reset/');
+    const confirm = { uid, token, new_password1: 'Third789y', new_password2: 'Third789y' };
+    expect((await h.request('POST', '/api/users/password/reset/confirm/', confirm)).status).toBe(200);
+
+    const scope = { users: [life.id] };
+    const types = [
+      'user.registered',
+      'user.email_verified',
+      'user.logged_in',
+      'user.logged_in',
+      'user.logged_in',
+      'user.password_changed',
+      'user.logged_in',
+      'token.revoked',
+      'user.logged_in',
+      'token.revoked',
+      'user.password_reset_requested',
+      'user.password_reset',
+    ];
+    const rows = await settled(scope, types.length);
+    expect(rows.map((row) => row.type)).toEqual(types);
+    const events = onKafka(scope);
+    expect(events.map((event) => event.type)).toEqual(types);
+    expect(events.find((event) => event.type === 'token.revoked')?.data).toEqual({ reason: 'revoked', tokenIds: [revokedId] });
+    expect(events.find((event) => event.type === 'user.password_reset')?.data).toEqual({ revokedTokens: 1 });
+    for (const record of recordsOf(scope)) {
+      const value = record.value!.toString();
+      for (const secret of [key, token, caller, other, third, fourth, 'Password123', 'Better456x', 'Third789y'])
+        expect(value).not.toContain(secret);
+      // Keys, reset tokens, verification keys (40 hex) and their digests (64 hex) all look alike: none may appear.
+      expect(value).not.toMatch(/[0-9a-f]{40}/);
+    }
   });
 
   it('serves the relay and consumer lag at /metrics', async () => {
