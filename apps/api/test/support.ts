@@ -27,7 +27,9 @@ export interface TestResponse {
 export async function startTestApi(env: Record<string, string> = {}): Promise<TestApi> {
   const database = await createTestDatabase();
   const clock = new ManualClock(new Date());
-  const config = loadConfig(testApiEnv(database.url, env));
+  // The mailer sends only when a test flushes the pipeline: a queued email keeps its secret (erased
+  // once sent) until the test has read it.
+  const config = loadConfig(testApiEnv(database.url, { MAIL_POLL_INTERVAL_MS: '600000', ...env }));
   const app = await createApiApp(config, { clock });
   const address = await app.server.listen({ host: '127.0.0.1', port: 0 });
 

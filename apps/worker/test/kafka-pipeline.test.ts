@@ -283,7 +283,8 @@ describe('worker with Kafka: relay, audit and token cleanup', () => {
   });
 
   it('publishes the account-lifecycle events, with no password, token, reset token or verification key in any record', async () => {
-    const life = await register('Life');
+    // The harness's mail folder outlives the run: a name of this run's own finds only its emails.
+    const life = await register(`Life${Date.now()}`);
     // The worker's mailer writes the emails where the harness points MAIL_DIR: the links come from there.
     const linkIn = async (path: string): Promise<string[]> => {
       let parts: string[] = [];
