@@ -1,9 +1,16 @@
-import { KyselyAuditLog, KyselyOutboxQueue, startOutboxListener, type OpenDatabase, type OutboxListener } from '@authsvc/adapter-postgres';
+import {
+  KyselyAuditLog,
+  KyselyOutboxQueue,
+  startOutboxListener,
+  withQueryDeadline,
+  type OpenDatabase,
+  type OutboxListener,
+} from '@authsvc/adapter-postgres';
 import { createAuthService, type AuthService, type Clock } from '@authsvc/domain';
 import { createAuthEndpoints } from '@authsvc/api-router';
 import { startEmbeddedEvents, type EmbeddedEvents } from '@authsvc/event-pipeline';
 import type { FastifyInstance } from 'fastify';
-import { authDependencies } from './auth-dependencies.js';
+import { authDependencies, withDatabase } from './auth-dependencies.js';
 import { corsOrigins, socketLimits, trustProxySetting, type ApiConfig } from './config.js';
 import { databaseIsReachable, openApiDatabase } from './database.js';
 import { buildHttpServer } from './http/server.js';
@@ -61,7 +68,11 @@ export async function createApiApp(config: ApiConfig, overrides: ApiOverrides = 
     { name: 'database', check: () => databaseIsReachable(database.db) },
     { name: 'migrations', check: () => migrationsApplied(database.db) },
   ];
-  const server = buildHttpServer(createAuthEndpoints(countLoginOutcomes(service, metrics)), {
+  // Each request's use cases run on a handle of the pool under its deadline: past it, their
+  // statements stop and their transaction rolls back. Binding them costs a few objects per request.
+  const endpointsUnder = (deadline: AbortSignal) =>
+    createAuthEndpoints(countLoginOutcomes(createAuthService(withDatabase(deps, withQueryDeadline(database.db, deadline))), metrics));
+  const server = buildHttpServer(endpointsUnder, {
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
     trustProxy: trustProxySetting(config.TRUST_PROXY),
     logger: loggerOptions(config.LOG_LEVEL, overrides.logDestination),
