@@ -1,6 +1,6 @@
 import { CryptoTokenSecrets, randomIds, ScryptPasswordHasher, systemClock } from '@authsvc/adapter-crypto';
 import { PwnedPasswordsPolicy, ZxcvbnCommonPasswordPolicy, type PwnedPasswordsUnavailableError } from '@authsvc/adapter-password-screening';
-import { createPostgresAdapters, KyselyThrottleStore, type OpenDatabase } from '@authsvc/adapter-postgres';
+import { createPostgresAdapters, KyselyThrottleStore, type Database, type Kysely, type OpenDatabase } from '@authsvc/adapter-postgres';
 import {
   combinePasswordPolicies,
   userAttributeSimilarityPolicy,
@@ -45,13 +45,8 @@ export async function authDependencies(
   database: OpenDatabase,
   options: AuthDependencyOptions = {},
 ): Promise<AuthDependencies> {
-  const persistence = createPostgresAdapters(database.db);
   return {
-    users: persistence.users,
-    tokens: persistence.tokens,
-    codes: persistence.codes,
-    unitOfWork: persistence.unitOfWork,
-    throttles: new KyselyThrottleStore(database.db),
+    ...overDatabase(database.db),
     hasher: new ScryptPasswordHasher({ logN: config.SCRYPT_LOG_N, r: config.SCRYPT_R, p: config.SCRYPT_P }),
     passwordPolicy: await passwordPolicy(config, options.onBreachCheckFailure),
     secrets: new CryptoTokenSecrets(),
@@ -67,3 +62,18 @@ export async function authDependencies(
     },
   };
 }
+
+/** The ports `authDependencies` keeps in PostgreSQL, over `db`. */
+const overDatabase = (db: Kysely<Database>): Pick<AuthDependencies, 'users' | 'tokens' | 'codes' | 'unitOfWork' | 'throttles'> => {
+  const persistence = createPostgresAdapters(db);
+  return {
+    users: persistence.users,
+    tokens: persistence.tokens,
+    codes: persistence.codes,
+    unitOfWork: persistence.unitOfWork,
+    throttles: new KyselyThrottleStore(db),
+  };
+};
+
+/** `deps` with its PostgreSQL ports over another handle of the same database (a request's, under its deadline). */
+export const withDatabase = (deps: AuthDependencies, db: Kysely<Database>): AuthDependencies => ({ ...deps, ...overDatabase(db) });

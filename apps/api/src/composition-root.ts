@@ -4,6 +4,7 @@ import {
   KyselyMailDeliveryQueue,
   KyselyOutboxQueue,
   startOutboxListener,
+  withQueryDeadline,
   type OpenDatabase,
   type OutboxListener,
 } from '@authsvc/adapter-postgres';
@@ -13,7 +14,7 @@ import { startEmbeddedEvents, type EmbeddedEvents } from '@authsvc/event-pipelin
 import { mailerObserver } from '@authsvc/observability';
 import { mailSettings } from '@authsvc/runtime';
 import type { FastifyInstance } from 'fastify';
-import { authDependencies } from './auth-dependencies.js';
+import { authDependencies, withDatabase } from './auth-dependencies.js';
 import { corsOrigins, socketLimits, trustProxySetting, type ApiConfig } from './config.js';
 import { databaseIsReachable, openApiDatabase } from './database.js';
 import { buildHttpServer } from './http/server.js';
@@ -73,7 +74,11 @@ export async function createApiApp(config: ApiConfig, overrides: ApiOverrides = 
     { name: 'database', check: () => databaseIsReachable(database.db) },
     { name: 'migrations', check: () => migrationsApplied(database.db) },
   ];
-  const server = buildHttpServer(createAuthEndpoints(countLoginOutcomes(service, metrics)), {
+  // Each request's use cases run on a handle of the pool under its deadline: past it, their
+  // statements stop and their transaction rolls back. Binding them costs a few objects per request.
+  const endpointsUnder = (deadline: AbortSignal) =>
+    createAuthEndpoints(countLoginOutcomes(createAuthService(withDatabase(deps, withQueryDeadline(database.db, deadline))), metrics));
+  const server = buildHttpServer(endpointsUnder, {
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
     trustProxy: trustProxySetting(config.TRUST_PROXY),
     logger: loggerOptions(config.LOG_LEVEL, overrides.logDestination),

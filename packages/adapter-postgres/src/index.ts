@@ -11,9 +11,8 @@ export type {
   TokensTable,
   UsersTable,
 } from './database.js';
-export { createKysely, type CreateKyselyOptions } from './create-kysely.js';
+export { createKysely, withQueryDeadline, type CreateKyselyOptions } from './create-kysely.js';
 export { classifyDatabaseError, type DatabaseErrorKind } from './database-error.js';
-export { withQueryDeadline } from './query-deadline.js';
 export { openDatabase, type DatabaseServer, type OpenDatabase, type OpenDatabaseOptions } from './open-database.js';
 export { createMigrator, migrateToLatest, MigrationFailedError } from './migrate-to-latest.js';
 export { KyselyUserRepository } from './kysely-user-repository.js';

@@ -15,6 +15,10 @@ const selectTokenWithUser = (db: Kysely<Database>, digest: string) =>
 
 type TokenWithUserRow = InferResult<ReturnType<typeof selectTokenWithUser>>[number];
 
+// Compiled once for the process: the SQL is the same on every handle (they are all PostgreSQL),
+// and a request may bind its repositories to a handle of its own (withQueryDeadline).
+let findWithUserQuery: CompiledQuery<TokenWithUserRow> | undefined;
+
 const toToken = (row: Selectable<TokensTable>): Token => ({
   id: row.id,
   digest: row.digest,
@@ -29,8 +33,6 @@ const toToken = (row: Selectable<TokensTable>): Token => ({
 export class KyselyTokenRepository implements TokenRepository {
   /** Binds the repository to a database handle or to a transaction. */
   constructor(private readonly db: Kysely<Database>) {}
-
-  private findWithUserQuery: CompiledQuery<TokenWithUserRow> | undefined;
 
   /** Stores a freshly minted token; a digest already stored is a bug and throws. */
   async save(token: Token): Promise<void> {
@@ -53,8 +55,8 @@ export class KyselyTokenRepository implements TokenRepository {
    * query is built and compiled once, then run with each digest.
    */
   async findWithUser(digest: string): Promise<TokenWithUser | null> {
-    this.findWithUserQuery ??= selectTokenWithUser(this.db, digest).compile();
-    const { rows } = await this.db.executeQuery<TokenWithUserRow>({ ...this.findWithUserQuery, parameters: [digest] });
+    findWithUserQuery ??= selectTokenWithUser(this.db, digest).compile();
+    const { rows } = await this.db.executeQuery<TokenWithUserRow>({ ...findWithUserQuery, parameters: [digest] });
     const row = rows[0];
     if (!row) return null;
     return {

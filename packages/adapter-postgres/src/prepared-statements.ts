@@ -12,16 +12,13 @@ const MAX_PREPARED = 200;
 const isSubmittable = (value: object): value is pg.Submittable & PostgresCursor<unknown> =>
   typeof (value as { submit?: unknown }).submit === 'function';
 
-/**
- * Kysely's view of a `pg` pool that runs each distinct SQL text as a named prepared statement,
- * so PostgreSQL parses and plans a hot query (the token lookup on every request) once per
- * connection instead of on every call. Kysely sends only parameterised text, never values in
- * the SQL, so one text is one statement. Every statement honours the deadline of the work that
- * sends it (withQueryDeadline).
- */
-export function withPreparedStatements(pool: pg.Pool): PostgresPool {
+/** The name of each distinct SQL text's prepared statement, shared by every view of one pool. */
+export type StatementNames = (text: string) => string | undefined;
+
+/** Names statements `authsvc_0`, `authsvc_1`, ... up to {@link MAX_PREPARED}; past it, none (unnamed). */
+export function statementNames(): StatementNames {
   const names = new Map<string, string>();
-  const nameFor = (text: string): string | undefined => {
+  return (text) => {
     let name = names.get(text);
     if (name === undefined && names.size < MAX_PREPARED) {
       name = `authsvc_${names.size}`;
@@ -29,6 +26,17 @@ export function withPreparedStatements(pool: pg.Pool): PostgresPool {
     }
     return name;
   };
+}
+
+/**
+ * Kysely's view of a `pg` pool that runs each distinct SQL text as a named prepared statement,
+ * so PostgreSQL parses and plans a hot query (the token lookup on every request) once per
+ * connection instead of on every call. Kysely sends only parameterised text, never values in
+ * the SQL, so one text is one statement. With a `deadline`, every statement honours it
+ * ({@link underDeadline}); such a view leaves the pool open when its Kysely is destroyed, the
+ * pool being shared.
+ */
+export function withPreparedStatements(pool: pg.Pool, nameFor: StatementNames = statementNames(), deadline?: AbortSignal): PostgresPool {
   return {
     options: pool.options,
     async connect(): Promise<PostgresPoolClient> {
@@ -42,11 +50,9 @@ export function withPreparedStatements(pool: pg.Pool): PostgresPool {
         if (typeof sqlOrCursor === 'string') {
           const sql = sqlOrCursor;
           // pg types `command` as any string; Kysely lists the ones it reads.
-          return underDeadline(
-            client,
-            sql,
-            () => client.query({ name: nameFor(sql), text: sql, values: [...parameters] }) as Promise<PostgresQueryResult<unknown>>,
-          );
+          const run = () =>
+            client.query({ name: nameFor(sql), text: sql, values: [...parameters] }) as Promise<PostgresQueryResult<unknown>>;
+          return deadline === undefined ? run() : underDeadline(client, sql, deadline, run);
         }
         // A streaming cursor (pg-cursor) is a Submittable that pg runs as it is.
         if (!isSubmittable(sqlOrCursor)) throw new TypeError('a cursor must be a pg Submittable');
@@ -54,6 +60,6 @@ export function withPreparedStatements(pool: pg.Pool): PostgresPool {
       }
       return { query, release: (destroy?: boolean) => client.release(destroy) };
     },
-    end: () => pool.end(),
+    end: deadline === undefined ? () => pool.end() : async () => {},
   };
 }

@@ -86,12 +86,12 @@ describe('withQueryDeadline', () => {
       try {
         await sql`create table deadline_probe (n int)`.execute(database.db);
         const controller = new AbortController();
-        const work = withQueryDeadline(controller.signal, () =>
-          db.transaction().execute(async (trx) => {
+        const work = withQueryDeadline(db, controller.signal)
+          .transaction()
+          .execute(async (trx) => {
             await sql`insert into deadline_probe values (1)`.execute(trx);
             await sql`select pg_sleep(2)`.execute(trx);
-          }),
-        );
+          });
         // Abort once the sleep is running on the server.
         for (let attempt = 0; attempt < 100; attempt += 1) {
           const { rows } = await sql<{ n: number }>`
@@ -117,17 +117,18 @@ describe('withQueryDeadline', () => {
       await sql`create table deadline_late (n int)`.execute(database.db);
       const controller = new AbortController();
       const reason = new DOMException('deadline', 'TimeoutError');
-      const work = withQueryDeadline(controller.signal, () =>
-        db.transaction().execute(async (trx) => {
+      const work = withQueryDeadline(db, controller.signal)
+        .transaction()
+        .execute(async (trx) => {
           await sql`insert into deadline_late values (1)`.execute(trx);
           controller.abort(reason);
           // What the work does after the deadline (a COMMIT included) must not reach the server.
           await sql`insert into deadline_late values (2)`.execute(trx);
-        }),
-      );
+        });
       expect(await failure(work)).toBe(reason);
       expect((await sql<{ n: number }>`select count(*)::int as n from deadline_late`.execute(database.db)).rows).toEqual([{ n: 0 }]);
-      // The pool still serves work without a deadline.
+      // The pool still serves work without a deadline, and a view under one leaves it open when destroyed.
+      await withQueryDeadline(db, new AbortController().signal).destroy();
       expect((await sql<{ one: number }>`select 1 as one`.execute(db)).rows).toEqual([{ one: 1 }]);
     } finally {
       await db.destroy();

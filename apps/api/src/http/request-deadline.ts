@@ -1,4 +1,3 @@
-import { withQueryDeadline } from '@authsvc/adapter-postgres';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 /** A request's deadline: the signal its work watches, and the timer that aborts it. */
@@ -13,8 +12,9 @@ const deadlines = new WeakMap<FastifyRequest, Deadline>();
 export const deadlineOf = (request: FastifyRequest): AbortSignal => deadlines.get(request)?.signal ?? new AbortController().signal;
 
 /**
- * Gives every request of `server`'s context `deadlineMs` from its arrival. When it passes, the
- * request's database work stops (no further statement, the one in flight dropped), so its
+ * Gives every request of `server`'s context `deadlineMs` from its arrival. When it passes, its
+ * signal aborts: the request's database work, run on a handle under that signal
+ * (`withQueryDeadline`), stops (no further statement, the one in flight dropped), so its
  * transaction rolls back and a 503 never leaves a change behind; `onPassed` answers the client.
  */
 export function installRequestDeadline(
@@ -38,7 +38,4 @@ export function installRequestDeadline(
     clearTimeout(deadlines.get(request)?.timer);
     done();
   });
-  // After the body is read (stream callbacks lose the async context), so the handler and every
-  // query it starts run under the deadline.
-  server.addHook('preValidation', (request, _reply, done) => withQueryDeadline(deadlineOf(request), done));
 }

@@ -3,9 +3,10 @@ import { messages } from '@authsvc/contracts';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import { installDrfParsers, parsedBody } from './body-parsers.js';
 import { requestContext } from './request-context.js';
-import { installRequestDeadline } from './request-deadline.js';
+import { deadlineOf, installRequestDeadline } from './request-deadline.js';
 
-type View = (request: FastifyRequest) => Promise<EdgeResult<unknown>>;
+/** A view runs the request on endpoints bound to its deadline. */
+type View = (request: FastifyRequest, endpoints: AuthEndpoints) => Promise<EdgeResult<unknown>>;
 
 /** One REST resource: its path and the views of the methods it allows. */
 interface Resource {
@@ -39,48 +40,48 @@ function withBody(request: FastifyRequest, then: (data: unknown) => Promise<Edge
 }
 
 /** The resources of the REST contract. Paths keep their trailing slash, as Django routes do. */
-export function restResources(endpoints: AuthEndpoints): Resource[] {
+export function restResources(): Resource[] {
   return [
     {
       path: '/api/users/registration/',
       name: 'Registration',
       views: {
-        POST: (request) => withBody(request, (data) => endpoints.register(data, requestContext(request))),
+        POST: (request, endpoints) => withBody(request, (data) => endpoints.register(data, requestContext(request))),
       },
     },
     {
       path: '/api/users/login/',
       name: 'Login',
       views: {
-        POST: (request) => withBody(request, (data) => endpoints.login(data, requestContext(request))),
+        POST: (request, endpoints) => withBody(request, (data) => endpoints.login(data, requestContext(request))),
       },
     },
     {
       path: '/api/users/logout/',
       name: 'Logout',
       views: {
-        POST: (request) => endpoints.logout(request.headers.authorization, requestContext(request), { allTokens: false }),
+        POST: (request, endpoints) => endpoints.logout(request.headers.authorization, requestContext(request), { allTokens: false }),
       },
     },
     {
       path: '/api/users/logout-all/',
       name: 'Logout All',
       views: {
-        POST: (request) => endpoints.logout(request.headers.authorization, requestContext(request), { allTokens: true }),
+        POST: (request, endpoints) => endpoints.logout(request.headers.authorization, requestContext(request), { allTokens: true }),
       },
     },
     {
       path: '/api/users/me/',
       name: 'Me',
       views: {
-        GET: (request) => endpoints.me(request.headers.authorization, requestContext(request)),
+        GET: (request, endpoints) => endpoints.me(request.headers.authorization, requestContext(request)),
       },
     },
     {
       path: '/api/users/password/change/',
       name: 'Password Change',
       views: {
-        POST: (request) =>
+        POST: (request, endpoints) =>
           withBody(request, (data) => endpoints.changePassword(request.headers.authorization, data, requestContext(request))),
       },
     },
@@ -88,49 +89,50 @@ export function restResources(endpoints: AuthEndpoints): Resource[] {
       path: '/api/users/password/reset/',
       name: 'Password Reset',
       views: {
-        POST: (request) => withBody(request, (data) => endpoints.requestPasswordReset(data, requestContext(request))),
+        POST: (request, endpoints) => withBody(request, (data) => endpoints.requestPasswordReset(data, requestContext(request))),
       },
     },
     {
       path: '/api/users/password/reset/confirm/',
       name: 'Password Reset Confirm',
       views: {
-        POST: (request) => withBody(request, (data) => endpoints.confirmPasswordReset(data, requestContext(request))),
+        POST: (request, endpoints) => withBody(request, (data) => endpoints.confirmPasswordReset(data, requestContext(request))),
       },
     },
     {
       path: '/api/users/registration/verify-email/',
       name: 'Verify Email',
       views: {
-        POST: (request) => withBody(request, (data) => endpoints.verifyEmail(data, requestContext(request))),
+        POST: (request, endpoints) => withBody(request, (data) => endpoints.verifyEmail(data, requestContext(request))),
       },
     },
     {
       path: '/api/users/registration/resend-email/',
       name: 'Resend Email Verification',
       views: {
-        POST: (request) => withBody(request, (data) => endpoints.resendVerification(data, requestContext(request))),
+        POST: (request, endpoints) => withBody(request, (data) => endpoints.resendVerification(data, requestContext(request))),
       },
     },
     {
       path: '/api/users/tokens/',
       name: 'Token List',
       views: {
-        GET: (request) => endpoints.tokens(request.headers.authorization, requestContext(request)),
+        GET: (request, endpoints) => endpoints.tokens(request.headers.authorization, requestContext(request)),
       },
     },
     {
       path: '/api/users/tokens/:id/',
       name: 'Token Detail',
       views: {
-        DELETE: (request) => endpoints.revokeToken(request.headers.authorization, pathParameter(request, 'id'), requestContext(request)),
+        DELETE: (request, endpoints) =>
+          endpoints.revokeToken(request.headers.authorization, pathParameter(request, 'id'), requestContext(request)),
       },
     },
     {
       path: '/api/users/logout-others/',
       name: 'Logout Others',
       views: {
-        POST: (request) => endpoints.logoutOthers(request.headers.authorization, requestContext(request)),
+        POST: (request, endpoints) => endpoints.logoutOthers(request.headers.authorization, requestContext(request)),
       },
     },
   ];
@@ -142,7 +144,12 @@ export function restResources(endpoints: AuthEndpoints): Resource[] {
  * answered within `deadlineMs` gets a 503, its database work rolled back: a frozen database must
  * not hang clients.
  */
-export async function registerRestRoutes(server: FastifyInstance, resources: Resource[], deadlineMs: number): Promise<void> {
+export async function registerRestRoutes(
+  server: FastifyInstance,
+  resources: Resource[],
+  endpointsUnder: (deadline: AbortSignal) => AuthEndpoints,
+  deadlineMs: number,
+): Promise<void> {
   installDrfParsers(server);
   installRequestDeadline(server, deadlineMs, (request, reply) => {
     request.log.warn({ deadlineMs }, 'request deadline passed: answering 503');
@@ -167,7 +174,7 @@ export async function registerRestRoutes(server: FastifyInstance, resources: Res
         }
         const view = resource.views[method as ViewMethod];
         if (!view) return reply.code(405).send({ detail: messages.methodNotAllowed(request.method) });
-        return sendResult(reply, await view(request));
+        return sendResult(reply, await view(request, endpointsUnder(deadlineOf(request))));
       },
     });
   }

@@ -84,8 +84,11 @@ const CLOSE_GRACE_MS = 500;
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
-/** Builds the HTTP server: the REST contract, the tRPC router at /trpc, health, metrics and the API docs. */
-export function buildHttpServer(endpoints: AuthEndpoints, options: HttpServerOptions): FastifyInstance {
+/**
+ * Builds the HTTP server: the REST contract, the tRPC router at /trpc, health, metrics and the API
+ * docs. `endpointsUnder` gives the endpoints a request runs on, their database work under its deadline.
+ */
+export function buildHttpServer(endpointsUnder: (deadline: AbortSignal) => AuthEndpoints, options: HttpServerOptions): FastifyInstance {
   const server = Fastify({
     bodyLimit: options.bodyLimitBytes,
     trustProxy: options.trustProxy,
@@ -157,7 +160,7 @@ export function buildHttpServer(endpoints: AuthEndpoints, options: HttpServerOpt
     });
   }
 
-  const resources = restResources(endpoints);
+  const resources = restResources();
   // A parameter (`:id`) matches one path segment, as Django's converters do.
   const slashedPaths = [...resources.map((r) => r.path), ...ACCOUNT_PAGE_PATHS].map(
     (path) => new RegExp(`^${path.replace(/:[^/]+/g, '[^/]+')}$`),
@@ -187,7 +190,7 @@ export function buildHttpServer(endpoints: AuthEndpoints, options: HttpServerOpt
   server.register(async (pages) => registerAccountPages(pages));
   server.register(async (docs) => registerEventsSchema(docs, buildAsyncApiDocument({ ...options.eventTopics, version })));
 
-  server.register(async (rest) => registerRestRoutes(rest, resources, options.requestDeadlineMs));
+  server.register(async (rest) => registerRestRoutes(rest, resources, endpointsUnder, options.requestDeadlineMs));
   server.register(async (trpc) => {
     // The same deadline as REST's; the procedures answer it themselves, in tRPC's shape.
     installRequestDeadline(trpc, options.requestDeadlineMs);
@@ -195,12 +198,10 @@ export function buildHttpServer(endpoints: AuthEndpoints, options: HttpServerOpt
       prefix: '/trpc',
       trpcOptions: {
         router: appRouter,
-        createContext: ({ req }) => ({
-          endpoints,
-          authorization: req.headers.authorization,
-          request: requestContext(req),
-          deadline: deadlineOf(req),
-        }),
+        createContext: ({ req }) => {
+          const deadline = deadlineOf(req);
+          return { endpoints: endpointsUnder(deadline), authorization: req.headers.authorization, request: requestContext(req), deadline };
+        },
         onError: ({ error, req }) => {
           // The client sees a bare 500; the log gets the fault, through the error's causes.
           if (error.code === 'INTERNAL_SERVER_ERROR') req.log.error({ err: error }, 'unhandled error');
