@@ -1,4 +1,4 @@
-import { createMailBackend, renderMail } from '@authsvc/adapter-mail';
+import { createMailBackend, mailDeliveryOptions } from '@authsvc/adapter-mail';
 import {
   KyselyAuditLog,
   KyselyMailDeliveryQueue,
@@ -112,11 +112,7 @@ export async function createApiApp(config: ApiConfig, overrides: ApiOverrides = 
         onSwept: (purged, trigger) => server.log.info({ purged, trigger }, 'expired tokens purged'),
         mail: {
           queue: new KyselyMailDeliveryQueue(database.db),
-          mailer: mailBackend.mailer,
-          render: (queued) => renderMail(queued, mail),
-          maxAttempts: mail.maxAttempts,
-          retryInitialMs: mail.retryInitialMs,
-          pollIntervalMs: mail.pollIntervalMs,
+          ...mailDeliveryOptions(mailBackend, mail),
           ...mailerObserver(metrics.pipeline, server.log),
         },
       });

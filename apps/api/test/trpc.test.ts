@@ -1,7 +1,7 @@
 import type { AppRouter } from '@authsvc/api-router';
 import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { johnDoe, startTestApi, type TestApi } from './support.js';
+import { johnDoe, lastMail, startTestApi, type TestApi } from './support.js';
 
 let api: TestApi;
 beforeAll(async () => {
@@ -109,19 +109,12 @@ describe('tRPC: the account lifecycle', () => {
     await client().auth.register.mutate({ ...johnDoe, email });
     expect(await client().auth.requestPasswordReset.mutate({ email })).toEqual({ detail: 'Password reset e-mail has been sent.' });
     expect(await client().auth.resendVerification.mutate({ email })).toEqual({ detail: 'ok' });
-    const rows = await api.app.database.db
-      .selectFrom('mail_queue')
-      .select('payload')
-      .where('recipient', '=', email)
-      .orderBy('created_at')
-      .execute();
-    const mail = rows.map((row) => row.payload as { kind: string; uid?: string; token?: string; key?: string });
-    const reset = mail.find((request) => request.kind === 'password_reset')!;
-    const verification = mail.findLast((request) => request.kind === 'email_verification')!;
+    const reset = await lastMail(api, email, 'password_reset');
+    const verification = await lastMail(api, email, 'email_verification');
 
     const bad = await failure(
       client().auth.confirmPasswordReset.mutate({
-        uid: reset.uid!,
+        uid: reset.uid,
         token: 'f'.repeat(40),
         new_password1: 'Better456x',
         new_password2: 'Better456x',
@@ -130,14 +123,14 @@ describe('tRPC: the account lifecycle', () => {
     expect(bad.data).toMatchObject({ code: 'BAD_REQUEST', details: { token: ['Invalid value'] } });
     expect(
       await client().auth.confirmPasswordReset.mutate({
-        uid: reset.uid!,
-        token: reset.token!,
+        uid: reset.uid,
+        token: reset.token,
         new_password1: 'Better456x',
         new_password2: 'Better456x',
       }),
     ).toEqual({ detail: 'Password has been reset with the new password.' });
-    expect(await client().auth.verifyEmail.mutate({ key: verification.key! })).toEqual({ detail: 'ok' });
-    const gone = await failure(client().auth.verifyEmail.mutate({ key: verification.key! }));
+    expect(await client().auth.verifyEmail.mutate({ key: verification.key })).toEqual({ detail: 'ok' });
+    const gone = await failure(client().auth.verifyEmail.mutate({ key: verification.key }));
     expect(gone.data).toMatchObject({ code: 'NOT_FOUND', httpStatus: 404, details: { detail: 'Not found.' } });
   });
 });

@@ -8,7 +8,7 @@ import {
   type KafkaConsumerConfig,
   type RetryBackoff,
 } from '@authsvc/adapter-kafka';
-import { createMailBackend, renderMail, type MailBackend } from '@authsvc/adapter-mail';
+import { createMailBackend, mailDeliveryOptions, type MailBackend } from '@authsvc/adapter-mail';
 import {
   KyselyAuditLog,
   KyselyMailDeliveryQueue,
@@ -208,11 +208,7 @@ export async function startWorker(config: WorkerConfig, overrides: WorkerOverrid
       mailBackend = createMailBackend(mail);
       mailer = new MailerLoop({
         queue: new KyselyMailDeliveryQueue(database.db),
-        mailer: mailBackend.mailer,
-        render: (queued) => renderMail(queued, mail),
-        maxAttempts: mail.maxAttempts,
-        retryInitialMs: mail.retryInitialMs,
-        pollIntervalMs: mail.pollIntervalMs,
+        ...mailDeliveryOptions(mailBackend, mail),
         ...mailerObserver(pipeline, logger),
       });
       mailer.start();

@@ -1,4 +1,5 @@
-import type { Mailer } from '@authsvc/domain';
+import type { Mailer, OutgoingEmail, QueuedMail } from '@authsvc/domain';
+import { renderMail, type MailTemplates } from './render-mail.js';
 import { FileMailer } from './file-mailer.js';
 import { describeSmtpUrl, SmtpMailer } from './smtp-mailer.js';
 
@@ -25,4 +26,22 @@ export function createMailBackend(settings: MailBackendSettings): MailBackend {
   }
   const smtp = new SmtpMailer(settings.smtpUrl);
   return { mailer: smtp, description: `SMTP to ${describeSmtpUrl(settings.smtpUrl)}`, close: () => smtp.close() };
+}
+
+/** How hard a mailer tries: attempts, the first retry's wait, and its poll of an idle queue. */
+export interface MailRetrySettings {
+  readonly maxAttempts: number;
+  readonly retryInitialMs: number;
+  readonly pollIntervalMs: number;
+}
+
+/** A mailer loop's sending options from the backend and the settings, one way for the API and the worker. */
+export function mailDeliveryOptions(backend: MailBackend, settings: MailTemplates & MailRetrySettings) {
+  return {
+    mailer: backend.mailer,
+    render: (queued: QueuedMail): OutgoingEmail => renderMail(queued, settings),
+    maxAttempts: settings.maxAttempts,
+    retryInitialMs: settings.retryInitialMs,
+    pollIntervalMs: settings.pollIntervalMs,
+  };
 }
