@@ -1,7 +1,7 @@
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, type Dialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './database.js';
-import { statementNames, withPreparedStatements } from './prepared-statements.js';
+import { DeadlineConnectionProvider, PgDriver, statementNames } from './pg-driver.js';
 
 /** Options of {@link createKysely}. */
 export interface CreateKyselyOptions {
@@ -58,10 +58,28 @@ export function createKysely(databaseUrl: string, options: CreateKyselyOptions =
   pool.on('error', onError);
   pool.on('connect', (client) => client.on('error', onError));
   const names = statementNames();
-  const over = (deadline?: AbortSignal) =>
-    new Kysely<Database>({ dialect: new PostgresDialect({ pool: withPreparedStatements(pool, names, deadline) }) });
-  const db = over();
-  deadlineViews.set(db, over);
+  const driver = new PgDriver(pool, names, true);
+  const dialect: Dialect = {
+    createDriver: () => driver,
+    createQueryCompiler: () => new PostgresQueryCompiler(),
+    createAdapter: () => new PostgresAdapter(),
+    createIntrospector: (db) => new PostgresIntrospector(db),
+  };
+  const db = new Kysely<Database>({ dialect });
+  // Views under a deadline share the compiler, adapter and plugins of `db`'s executor and only
+  // swap its connection provider; their driver (for transactions) leaves the pool open.
+  const shared = new PgDriver(pool, names, false);
+  const executor = db.getExecutor();
+  deadlineViews.set(
+    db,
+    (deadline) =>
+      new Kysely<Database>({
+        config: { dialect },
+        dialect,
+        driver: shared,
+        executor: executor.withConnectionProvider(new DeadlineConnectionProvider(shared, deadline)),
+      }),
+  );
   return db;
 }
 
@@ -72,8 +90,8 @@ const deadlineViews = new WeakMap<Kysely<Database>, (deadline: AbortSignal) => K
  * `db`'s pool seen under `deadline`: once it aborts, no further statement is sent (a COMMIT
  * included), and a statement in flight has its connection dropped, so PostgreSQL rolls the
  * transaction back even if it was frozen and only reads the statement later. Queries then fail
- * with `deadline.reason`. Cheap (a few objects), so a request takes one for its work; destroying
- * it leaves the pool open. `db` must come from {@link createKysely}.
+ * with `deadline.reason`. Cheap (a few objects, no compiler or driver of its own), so a request
+ * takes one for its work; destroying it leaves the pool open. `db` must come from {@link createKysely}.
  *
  * The deadline travels with the handle rather than in an `AsyncLocalStorage`: on Node 20 the
  * latter turns on promise hooks for every promise of the process, a third of a light request's CPU.
