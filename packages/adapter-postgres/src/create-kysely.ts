@@ -68,7 +68,7 @@ export function createKysely(databaseUrl: string, options: CreateKyselyOptions =
   const db = new Kysely<Database>({ dialect });
   // Views under a deadline share the compiler, adapter and plugins of `db`'s executor and only
   // swap its connection provider; their driver (for transactions) leaves the pool open.
-  const shared = new PgDriver(pool, names, false);
+  const viewDriver = new PgDriver(pool, names, false);
   const executor = db.getExecutor();
   deadlineViews.set(
     db,
@@ -76,8 +76,8 @@ export function createKysely(databaseUrl: string, options: CreateKyselyOptions =
       new Kysely<Database>({
         config: { dialect },
         dialect,
-        driver: shared,
-        executor: executor.withConnectionProvider(new DeadlineConnectionProvider(shared, deadline)),
+        driver: viewDriver,
+        executor: executor.withConnectionProvider(new DeadlineConnectionProvider(viewDriver, deadline)),
       }),
   );
   return db;

@@ -1,5 +1,10 @@
 import type { AuthDependencies } from './dependencies.js';
+import type { DomainError } from './errors.js';
+import type { RequestContext } from './events.js';
+import { checkInput, type CommandInput } from './input.js';
 import type { AccountCodePurpose, TransactionalPorts } from './ports/index.js';
+import { err, ok, type Result } from './result.js';
+import type { MailingAction, ThrottlePolicy } from './throttle-policy.js';
 import type { User } from './user.js';
 
 /** The account's id as a reset link carries it: base 36, as django-allauth writes integer keys. */
@@ -43,4 +48,35 @@ export async function sendPasswordReset(deps: EmailDependencies, tx: Transaction
 export async function sendEmailVerification(deps: EmailDependencies, tx: TransactionalPorts, user: User): Promise<void> {
   const key = await issueCode(deps, tx, user, 'email_verification');
   await tx.mail.enqueue({ kind: 'email_verification', to: user.email, firstName: user.firstName, key });
+}
+
+/** An address that asked for an email: the active account behind it, or null (nothing tells which). */
+export interface EmailAsk {
+  readonly email: string;
+  readonly account: User | null;
+}
+
+/** Failures of a request for an email; never whether the address has an account. */
+export type EmailAskError = Extract<DomainError, { code: 'invalid_input' | 'throttled' }>;
+
+/**
+ * The start every request for an email shares: the client's rate, the input's check, the
+ * recipient's rate (so nobody can mail-bomb an inbox), then the lookup of an active account.
+ */
+export async function admitEmailAsk(
+  deps: Pick<AuthDependencies, 'users'>,
+  throttle: ThrottlePolicy,
+  action: MailingAction,
+  input: CommandInput<{ readonly email: string }>,
+  context: RequestContext,
+): Promise<Result<EmailAsk, EmailAskError>> {
+  const overRate = await throttle.admitClient(action, context.ip);
+  if (overRate) return err(overRate);
+  const checked = checkInput(input);
+  if (!checked.ok) return checked;
+  const { email } = checked.value;
+  const overRecipient = await throttle.admitRecipient(action, email);
+  if (overRecipient) return err(overRecipient);
+  const user = await deps.users.findByEmail(email);
+  return ok({ email, account: user?.isActive ? user : null });
 }
