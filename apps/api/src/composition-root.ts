@@ -4,7 +4,7 @@ import {
   KyselyMailDeliveryQueue,
   KyselyOutboxQueue,
   startOutboxListener,
-  withQueryDeadline,
+  deadlineView,
   type OpenDatabase,
   type OutboxListener,
 } from '@authsvc/adapter-postgres';
@@ -17,6 +17,7 @@ import type { FastifyInstance } from 'fastify';
 import { authDependencies, withDatabase } from './auth-dependencies.js';
 import { corsOrigins, socketLimits, trustProxySetting, type ApiConfig } from './config.js';
 import { databaseIsReachable, openApiDatabase } from './database.js';
+import { endpointsUnderDeadline } from './http/request-endpoints.js';
 import { buildHttpServer } from './http/server.js';
 import { createApiMetrics, type ApiMetrics } from './observability/api-metrics.js';
 import { loggerOptions, type LogDestination } from './observability/logger-options.js';
@@ -74,11 +75,13 @@ export async function createApiApp(config: ApiConfig, overrides: ApiOverrides = 
     { name: 'database', check: () => databaseIsReachable(database.db) },
     { name: 'migrations', check: () => migrationsApplied(database.db) },
   ];
-  // Each request's use cases run on a handle of the pool under its deadline: past it, their
-  // statements stop and their transaction rolls back. Binding them costs a few objects per request.
-  const endpointsUnder = (deadline: AbortSignal) =>
-    createAuthEndpoints(countLoginOutcomes(createAuthService(withDatabase(deps, withQueryDeadline(database.db, deadline))), metrics));
-  const server = buildHttpServer(endpointsUnder, {
+  // Each request's use cases run on a view of the pool under its deadline: past it, their
+  // statements stop and their transaction rolls back. The views and what is built on them are reused.
+  const endpoints = endpointsUnderDeadline(() => {
+    const view = deadlineView(database.db);
+    return { view, endpoints: createAuthEndpoints(countLoginOutcomes(createAuthService(withDatabase(deps, view.db)), metrics)) };
+  });
+  const server = buildHttpServer(endpoints, {
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
     trustProxy: trustProxySetting(config.TRUST_PROXY),
     logger: loggerOptions(config.LOG_LEVEL, overrides.logDestination),

@@ -70,34 +70,53 @@ export function createKysely(databaseUrl: string, options: CreateKyselyOptions =
   // swap its connection provider; their driver (for transactions) leaves the pool open.
   const viewDriver = new PgDriver(pool, names, false);
   const executor = db.getExecutor();
-  deadlineViews.set(
-    db,
-    (deadline) =>
-      new Kysely<Database>({
-        config: { dialect },
-        dialect,
-        driver: viewDriver,
-        executor: executor.withConnectionProvider(new DeadlineConnectionProvider(viewDriver, deadline)),
-      }),
-  );
+  deadlineViews.set(db, () => {
+    const provider = new DeadlineConnectionProvider(viewDriver);
+    const view = new Kysely<Database>({
+      config: { dialect },
+      dialect,
+      driver: viewDriver,
+      executor: executor.withConnectionProvider(provider),
+    });
+    return {
+      db: view,
+      get deadline() {
+        return provider.deadline;
+      },
+      set deadline(deadline) {
+        provider.deadline = deadline;
+      },
+    };
+  });
   return db;
 }
 
+/**
+ * A handle on a pool whose statements honour the deadline set on it. Setting another deadline
+ * reuses the handle (and whatever was built on it) for the next request; work started before
+ * keeps its own.
+ */
+export interface DeadlineView {
+  readonly db: Kysely<Database>;
+  /** Once it aborts, work started under it sends no further statement; none when unset. */
+  deadline: AbortSignal | undefined;
+}
+
 /** How each handle {@link createKysely} made gives views of its pool under a deadline. */
-const deadlineViews = new WeakMap<Kysely<Database>, (deadline: AbortSignal) => Kysely<Database>>();
+const deadlineViews = new WeakMap<Kysely<Database>, () => DeadlineView>();
 
 /**
- * `db`'s pool seen under `deadline`: once it aborts, no further statement is sent (a COMMIT
- * included), and a statement in flight has its connection dropped, so PostgreSQL rolls the
- * transaction back even if it was frozen and only reads the statement later. Queries then fail
- * with `deadline.reason`. Cheap (a few objects, no compiler or driver of its own), so a request
- * takes one for its work; destroying it leaves the pool open. `db` must come from {@link createKysely}.
+ * A view of `db`'s pool under a deadline: once the deadline set on it aborts, no further statement
+ * is sent (a COMMIT included), and a statement in flight has its connection dropped, so PostgreSQL
+ * rolls the transaction back even if it was frozen and only reads the statement later. Queries
+ * then fail with the deadline's reason. Destroying the view leaves the pool open. `db` must come
+ * from {@link createKysely}.
  *
  * The deadline travels with the handle rather than in an `AsyncLocalStorage`: on Node 20 the
  * latter turns on promise hooks for every promise of the process, a third of a light request's CPU.
  */
-export function withQueryDeadline(db: Kysely<Database>, deadline: AbortSignal): Kysely<Database> {
+export function deadlineView(db: Kysely<Database>): DeadlineView {
   const view = deadlineViews.get(db);
-  if (view === undefined) throw new TypeError('withQueryDeadline needs a handle made by createKysely');
-  return view(deadline);
+  if (view === undefined) throw new TypeError('deadlineView needs a handle made by createKysely');
+  return view();
 }

@@ -11,7 +11,7 @@ export type {
   TokensTable,
   UsersTable,
 } from './database.js';
-export { createKysely, withQueryDeadline, type CreateKyselyOptions } from './create-kysely.js';
+export { createKysely, deadlineView, type CreateKyselyOptions, type DeadlineView } from './create-kysely.js';
 export { classifyDatabaseError, type DatabaseErrorKind } from './database-error.js';
 export { openDatabase, type DatabaseServer, type OpenDatabase, type OpenDatabaseOptions } from './open-database.js';
 export { createMigrator, migrateToLatest, MigrationFailedError } from './migrate-to-latest.js';

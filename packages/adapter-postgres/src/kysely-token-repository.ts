@@ -16,7 +16,7 @@ const selectTokenWithUser = (db: Kysely<Database>, digest: string) =>
 type TokenWithUserRow = InferResult<ReturnType<typeof selectTokenWithUser>>[number];
 
 // Compiled once for the process: the SQL is the same on every handle (they are all PostgreSQL),
-// and a request may bind its repositories to a handle of its own (withQueryDeadline).
+// and a request may bind its repositories to a handle of its own (a `deadlineView`).
 let findWithUserQuery: CompiledQuery<TokenWithUserRow> | undefined;
 
 const toToken = (row: Selectable<TokensTable>): Token => ({

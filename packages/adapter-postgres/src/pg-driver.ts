@@ -138,19 +138,23 @@ export class PgDriver implements Driver {
 }
 
 /**
- * Lends `driver`'s connections under `deadline`: once it aborts, no further statement is sent and
- * the one in flight has its connection dropped. A handful of fields per request, where a Kysely
+ * Lends `driver`'s connections under the deadline set on it, which a request sets when it takes
+ * the handle and clears when its work is done: once that deadline aborts, no further statement is
+ * sent and the one in flight has its connection dropped. Reusable across requests, where a Kysely
  * with a dialect of its own would build a compiler, an adapter and a driver each time.
  */
 export class DeadlineConnectionProvider implements ConnectionProvider {
-  constructor(
-    private readonly driver: PgDriver,
-    private readonly deadline: AbortSignal,
-  ) {}
+  /** The deadline of work that asks for a connection from now on; none when unset. */
+  deadline: AbortSignal | undefined;
+
+  constructor(private readonly driver: PgDriver) {}
 
   async provideConnection<T>(consumer: (connection: DatabaseConnection) => Promise<T>): Promise<T> {
+    // Read before waiting for a client: work keeps the deadline it started under even if the
+    // handle has passed to another request by the time the pool lends it one.
+    const deadline = this.deadline;
     const connection = await this.driver.acquireConnection();
-    connection.deadline = this.deadline;
+    connection.deadline = deadline;
     try {
       return await consumer(connection);
     } finally {

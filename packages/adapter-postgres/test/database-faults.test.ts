@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { classifyDatabaseError, createKysely, withQueryDeadline } from '../src/index.js';
+import type { Kysely } from 'kysely';
+import { classifyDatabaseError, createKysely, deadlineView, type Database } from '../src/index.js';
 import { emptyTestDatabase, type EmptyTestDatabase } from './test-database.js';
 
 let database: EmptyTestDatabase;
@@ -19,6 +20,13 @@ const failure = (promise: Promise<unknown>): Promise<unknown> =>
     },
     (error: unknown) => error,
   );
+
+/** A view of `db`'s pool under `deadline`. */
+function withDeadline(db: Kysely<Database>, deadline: AbortSignal): Kysely<Database> {
+  const view = deadlineView(db);
+  view.deadline = deadline;
+  return view.db;
+}
 
 /** Waits until no backend of `applicationName` runs on the test database, or throws after 10 s. */
 async function backendsGone(applicationName: string): Promise<void> {
@@ -77,7 +85,7 @@ describe('classifyDatabaseError', () => {
   });
 });
 
-describe('withQueryDeadline', () => {
+describe('deadlineView', () => {
   it(
     'drops the connection of a statement in flight when the deadline passes: its transaction rolls back, never commits',
     { timeout: 30_000 },
@@ -86,7 +94,7 @@ describe('withQueryDeadline', () => {
       try {
         await sql`create table deadline_probe (n int)`.execute(database.db);
         const controller = new AbortController();
-        const work = withQueryDeadline(db, controller.signal)
+        const work = withDeadline(db, controller.signal)
           .transaction()
           .execute(async (trx) => {
             await sql`insert into deadline_probe values (1)`.execute(trx);
@@ -117,7 +125,7 @@ describe('withQueryDeadline', () => {
       await sql`create table deadline_late (n int)`.execute(database.db);
       const controller = new AbortController();
       const reason = new DOMException('deadline', 'TimeoutError');
-      const work = withQueryDeadline(db, controller.signal)
+      const work = withDeadline(db, controller.signal)
         .transaction()
         .execute(async (trx) => {
           await sql`insert into deadline_late values (1)`.execute(trx);
@@ -128,8 +136,39 @@ describe('withQueryDeadline', () => {
       expect(await failure(work)).toBe(reason);
       expect((await sql<{ n: number }>`select count(*)::int as n from deadline_late`.execute(database.db)).rows).toEqual([{ n: 0 }]);
       // The pool still serves work without a deadline, and a view under one leaves it open when destroyed.
-      await withQueryDeadline(db, new AbortController().signal).destroy();
+      await withDeadline(db, new AbortController().signal).destroy();
       expect((await sql<{ one: number }>`select 1 as one`.execute(db)).rows).toEqual([{ one: 1 }]);
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  it('keeps the deadline work started under when the view passes to another: a later deadline does not revive it', async () => {
+    const db = createKysely(database.url, { poolSize: 1 });
+    try {
+      await sql`create table deadline_swap (n int)`.execute(database.db);
+      const view = deadlineView(db);
+      const first = new AbortController();
+      const reason = new DOMException('deadline', 'TimeoutError');
+      // The pool's only client is busy, so the first request's work waits for it...
+      let freeClient!: () => void;
+      let busy!: Promise<void>;
+      await new Promise<void>((held) => {
+        busy = db.connection().execute(() => {
+          held();
+          return new Promise<void>((resolve) => (freeClient = resolve));
+        });
+      });
+      view.deadline = first.signal;
+      const work = sql`insert into deadline_swap values (1)`.execute(view.db);
+      // ...while the view is handed to the next request, and then the first deadline passes.
+      view.deadline = new AbortController().signal;
+      first.abort(reason);
+      freeClient();
+      await busy;
+      expect(await failure(work)).toBe(reason);
+      await sql`insert into deadline_swap values (2)`.execute(view.db);
+      expect((await sql<{ n: number }>`select n from deadline_swap`.execute(database.db)).rows).toEqual([{ n: 2 }]);
     } finally {
       await db.destroy();
     }

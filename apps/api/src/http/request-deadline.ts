@@ -14,7 +14,7 @@ export const deadlineOf = (request: FastifyRequest): AbortSignal => deadlines.ge
 /**
  * Gives every request of `server`'s context `deadlineMs` from its arrival. When it passes, its
  * signal aborts: the request's database work, run on a handle under that signal
- * (`withQueryDeadline`), stops (no further statement, the one in flight dropped), so its
+ * (a `deadlineView`), stops (no further statement, the one in flight dropped), so its
  * transaction rolls back and a 503 never leaves a change behind; `onPassed` answers the client.
  */
 export function installRequestDeadline(

@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 
 import { installDrfParsers, parsedBody } from './body-parsers.js';
 import { requestContext } from './request-context.js';
 import { deadlineOf, installRequestDeadline } from './request-deadline.js';
+import type { EndpointsUnderDeadline } from './request-endpoints.js';
 
 /** A view runs the request on endpoints bound to its deadline. */
 type View = (request: FastifyRequest, endpoints: AuthEndpoints) => Promise<EdgeResult<unknown>>;
@@ -147,7 +148,7 @@ export function restResources(): Resource[] {
 export async function registerRestRoutes(
   server: FastifyInstance,
   resources: Resource[],
-  endpointsUnder: (deadline: AbortSignal) => AuthEndpoints,
+  endpoints: EndpointsUnderDeadline,
   deadlineMs: number,
 ): Promise<void> {
   installDrfParsers(server);
@@ -174,7 +175,7 @@ export async function registerRestRoutes(
         }
         const view = resource.views[method as ViewMethod];
         if (!view) return reply.code(405).send({ detail: messages.methodNotAllowed(request.method) });
-        return sendResult(reply, await view(request, endpointsUnder(deadlineOf(request))));
+        return sendResult(reply, await endpoints.run(deadlineOf(request), (bound) => view(request, bound)));
       },
     });
   }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { setTimeout } from 'node:timers/promises';
 import { buildAsyncApiDocument, type AsyncApiDocumentOptions } from '@authsvc/adapter-kafka';
-import { appRouter, type AppRouter, type AuthEndpoints } from '@authsvc/api-router';
+import { appRouter, type AppRouter } from '@authsvc/api-router';
 import { messages } from '@authsvc/contracts';
 import cors from '@fastify/cors';
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
@@ -17,6 +17,7 @@ import { buildOpenApiDocument } from './openapi.js';
 import { registerRestRoutes, restResources } from './rest-routes.js';
 import { requestContext } from './request-context.js';
 import { deadlineOf, installRequestDeadline } from './request-deadline.js';
+import type { EndpointsUnderDeadline } from './request-endpoints.js';
 
 /** How long a client may take, and how many may be connected at once. */
 export interface SocketLimits {
@@ -86,9 +87,9 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
 /**
  * Builds the HTTP server: the REST contract, the tRPC router at /trpc, health, metrics and the API
- * docs. `endpointsUnder` gives the endpoints a request runs on, their database work under its deadline.
+ * docs. `endpoints` runs a request's work with its database work under the request's deadline.
  */
-export function buildHttpServer(endpointsUnder: (deadline: AbortSignal) => AuthEndpoints, options: HttpServerOptions): FastifyInstance {
+export function buildHttpServer(endpoints: EndpointsUnderDeadline, options: HttpServerOptions): FastifyInstance {
   const server = Fastify({
     bodyLimit: options.bodyLimitBytes,
     trustProxy: options.trustProxy,
@@ -190,7 +191,7 @@ export function buildHttpServer(endpointsUnder: (deadline: AbortSignal) => AuthE
   server.register(async (pages) => registerAccountPages(pages));
   server.register(async (docs) => registerEventsSchema(docs, buildAsyncApiDocument({ ...options.eventTopics, version })));
 
-  server.register(async (rest) => registerRestRoutes(rest, resources, endpointsUnder, options.requestDeadlineMs));
+  server.register(async (rest) => registerRestRoutes(rest, resources, endpoints, options.requestDeadlineMs));
   server.register(async (trpc) => {
     // The same deadline as REST's; the procedures answer it themselves, in tRPC's shape.
     installRequestDeadline(trpc, options.requestDeadlineMs);
@@ -200,7 +201,7 @@ export function buildHttpServer(endpointsUnder: (deadline: AbortSignal) => AuthE
         router: appRouter,
         createContext: ({ req }) => {
           const deadline = deadlineOf(req);
-          return { endpoints: endpointsUnder(deadline), authorization: req.headers.authorization, request: requestContext(req), deadline };
+          return { endpoints: endpoints.bind(deadline), authorization: req.headers.authorization, request: requestContext(req), deadline };
         },
         onError: ({ error, req }) => {
           // The client sees a bare 500; the log gets the fault, through the error's causes.

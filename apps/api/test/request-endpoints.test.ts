@@ -1,0 +1,66 @@
+import type { AuthEndpoints } from '@authsvc/api-router';
+import { describe, expect, it } from 'vitest';
+import { endpointsUnderDeadline, type DeadlineBoundEndpoints } from '../src/http/request-endpoints.js';
+
+/** Sets of endpoints that record the deadline set on them each time a request's work reads it. */
+function recordingBinder() {
+  const built: DeadlineBoundEndpoints[] = [];
+  const bind = (): DeadlineBoundEndpoints => {
+    const bound: DeadlineBoundEndpoints = { endpoints: {} as AuthEndpoints, view: { deadline: undefined } };
+    built.push(bound);
+    return bound;
+  };
+  return { built, bind };
+}
+
+const deferred = () => {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+};
+
+describe('endpointsUnderDeadline', () => {
+  it('runs each request on a set under its own deadline, and reuses a set once its work has settled', async () => {
+    const { built, bind } = recordingBinder();
+    const pool = endpointsUnderDeadline(bind);
+    const first = new AbortController().signal;
+    const second = new AbortController().signal;
+    const seen: Array<AbortSignal | undefined> = [];
+    const firstDone = deferred();
+    const a = pool.run(first, async (endpoints) => {
+      await firstDone.promise;
+      seen.push(built.find((b) => b.endpoints === endpoints)!.view.deadline);
+    });
+    // While the first request's work is in flight, the second gets another set.
+    await pool.run(second, async (endpoints) => {
+      seen.push(built.find((b) => b.endpoints === endpoints)!.view.deadline);
+    });
+    firstDone.resolve();
+    await a;
+    expect(seen).toEqual([second, first]);
+    expect(built).toHaveLength(2);
+    // Settled, a set keeps no deadline, and the next request reuses one rather than binding anew.
+    expect(built.map((b) => b.view.deadline)).toEqual([undefined, undefined]);
+    await pool.run(first, async () => {});
+    expect(built).toHaveLength(2);
+  });
+
+  it('takes a set back only when the work settles, failed or not', async () => {
+    const { built, bind } = recordingBinder();
+    const pool = endpointsUnderDeadline(bind);
+    const failure = new Error('boom');
+    await expect(pool.run(new AbortController().signal, () => Promise.reject(failure))).rejects.toBe(failure);
+    expect(built[0]!.view.deadline).toBeUndefined();
+    await pool.run(new AbortController().signal, async () => {});
+    expect(built).toHaveLength(1);
+  });
+
+  it('binds a set of its own for work it cannot await, under the deadline given', () => {
+    const { built, bind } = recordingBinder();
+    const deadline = new AbortController().signal;
+    const endpoints = endpointsUnderDeadline(bind).bind(deadline);
+    expect(built).toHaveLength(1);
+    expect(built[0]!.endpoints).toBe(endpoints);
+    expect(built[0]!.view.deadline).toBe(deadline);
+  });
+});
