@@ -16,7 +16,7 @@ export interface Token {
 }
 
 /** What authentication needs of a token: whose it is and until when it is valid. */
-export type TokenValidity = Pick<Token, 'digest' | 'userId' | 'createdAt' | 'expiresAt'>;
+export type TokenValidity = Pick<Token, 'digest' | 'userId' | 'expiresAt'>;
 
 /** True once the token's lifetime has run out at `now`. */
 export const isExpired = (token: TokenValidity, now: Date): boolean => now.getTime() >= token.expiresAt.getTime();

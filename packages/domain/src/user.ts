@@ -28,8 +28,16 @@ export interface PublicUser {
   readonly email: string;
 }
 
+/**
+ * What authenticating a token reads of its owner: who they are and whether the account may act.
+ * Read on every authenticated request, so it carries nothing else (no password hash).
+ */
+export interface TokenHolder extends PublicUser {
+  readonly isActive: boolean;
+}
+
 /** Drops the secret and internal fields of a user. */
-export const toPublicUser = (user: User): PublicUser => ({
+export const toPublicUser = (user: PublicUser): PublicUser => ({
   id: user.id,
   firstName: user.firstName,
   lastName: user.lastName,

@@ -122,7 +122,10 @@ export class InMemoryTokenRepository implements TokenRepository {
     const token = this.store.state.tokens.get(digest);
     const user = token && this.store.state.users.get(token.userId);
     if (!token || !user) return null;
-    return { token: { digest: token.digest, userId: token.userId, createdAt: token.createdAt, expiresAt: token.expiresAt }, user };
+    return {
+      token: { digest: token.digest, userId: token.userId, expiresAt: token.expiresAt },
+      user: { id: user.id, firstName: user.firstName, lastName: user.lastName, email: user.email, isActive: user.isActive },
+    };
   }
 
   async delete(digest: string): Promise<boolean> {

@@ -110,13 +110,14 @@ export function describePortContract(name: string, setup: () => Promise<PortsUnd
         ip: '192.0.2.1',
         userAgent: 'curl/8',
       });
-      const validity = ({ digest, userId, createdAt, expiresAt }: Token) => ({ digest, userId, createdAt, expiresAt });
+      const validity = ({ digest, userId, expiresAt }: Token) => ({ digest, userId, expiresAt });
 
-      it('saves and finds a token with its user in one call', async () => {
+      it('saves and finds a token with its user in one call, reading no more of the user than authentication needs', async () => {
         const user = (await ports.users.create(newUser('t@example.com')))!;
         const saved = token('a'.repeat(64), user.id, '2026-01-01T00:00:00.000Z', '2026-01-02T00:00:00.000Z');
         await ports.tokens.save(saved);
-        expect(await ports.tokens.findWithUser(saved.digest)).toEqual({ token: validity(saved), user });
+        const holder = { id: user.id, firstName: user.firstName, lastName: user.lastName, email: user.email, isActive: true };
+        expect(await ports.tokens.findWithUser(saved.digest)).toEqual({ token: validity(saved), user: holder });
         expect(await ports.tokens.findWithUser('b'.repeat(64))).toBeNull();
       });
 

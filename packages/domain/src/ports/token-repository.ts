@@ -1,10 +1,10 @@
 import type { Token, TokenValidity } from '../token.js';
-import type { User } from '../user.js';
+import type { TokenHolder } from '../user.js';
 
 /** A token together with its owner, read in one round trip. */
 export interface TokenWithUser {
   readonly token: TokenValidity;
-  readonly user: User;
+  readonly user: TokenHolder;
 }
 
 /** Stores tokens by the digest of their secret. */

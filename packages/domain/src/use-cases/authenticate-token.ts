@@ -4,11 +4,11 @@ import { domainError, type DomainError } from '../errors.js';
 import type { RequestContext } from '../events.js';
 import { err, ok, type Result } from '../result.js';
 import { isExpired } from '../token.js';
-import type { User } from '../user.js';
+import type { TokenHolder } from '../user.js';
 
 /** The caller behind a valid token. */
 export interface Authenticated {
-  readonly user: User;
+  readonly user: TokenHolder;
   readonly tokenDigest: string;
 }
 

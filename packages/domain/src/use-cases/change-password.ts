@@ -21,7 +21,8 @@ export interface PasswordChange {
 }
 
 /** Failures a password change may report. */
-export type ChangePasswordError = Extract<DomainError, { code: 'invalid_input' | 'throttled' | 'wrong_old_password' }> | PasswordRefusal;
+export type ChangePasswordError =
+  Extract<DomainError, { code: 'invalid_input' | 'token_invalid' | 'throttled' | 'wrong_old_password' }> | PasswordRefusal;
 
 /**
  * Changes the caller's password and revokes every other token of theirs, keeping the one that made
@@ -38,7 +39,9 @@ export const changePassword =
     const checked = checkInput(input);
     if (!checked.ok) return checked;
     const command = checked.value;
-    const { user } = caller;
+    // Authentication reads no password hash: the account is read whole here, where one is needed.
+    const user = await deps.users.findById(caller.user.id);
+    if (!user) return err(domainError('token_invalid'));
     const locked = await throttle.admitLoginAttempt(user.email, context.ip);
     if (locked) return err(locked);
     if (!(await deps.hasher.verify(command.oldPassword, user.passwordHash))) return err(domainError('wrong_old_password'));
