@@ -1,5 +1,5 @@
 import type { AppRouter } from '@authsvc/api-router';
-import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
+import { createTRPCClient, httpBatchLink, httpLink, TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { johnDoe, lastMail, startTestApi, type TestApi } from './support.js';
 
@@ -59,6 +59,26 @@ describe('tRPC router at /trpc', () => {
       code: 'BAD_REQUEST',
       details: { non_field_errors: ['Unable to log in with provided credentials.'] },
     });
+  });
+
+  it('runs a batch of many calls under one deadline without a leak warning', async () => {
+    const { key } = await client().auth.login.mutate({ email: johnDoe.email, password: johnDoe.password1 });
+    const batched = createTRPCClient<AppRouter>({
+      links: [httpBatchLink({ url: `${api.baseUrl}/trpc`, headers: { authorization: `Token ${key}` } })],
+    });
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      const answers = await Promise.all(Array.from({ length: 20 }, () => batched.auth.me.query()));
+      expect(answers).toHaveLength(20);
+      expect(new Set(answers.map((answer) => answer.email))).toEqual(new Set([johnDoe.email]));
+      // Node emits its warnings on the next tick.
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings.map((warning) => warning.name)).not.toContain('MaxListenersExceededWarning');
   });
 
   it('asks for a token on logout without one', async () => {
