@@ -1,8 +1,10 @@
 import cluster, { type Worker } from 'node:cluster';
+import { fileURLToPath } from 'node:url';
 import { stopOnSignals } from '@authsvc/runtime';
 import type { ApiConfig } from './config.js';
 import { openApiDatabase } from './database.js';
-import { forkAtLowerPriority } from './thread-pool-priority.js';
+
+const THREADPOOL_NICENESS_PRELOAD = fileURLToPath(new URL('./threadpool-niceness.cjs', import.meta.url));
 
 /**
  * The primary of a WEB_CONCURRENCY > 1 deployment: it opens the database once (starting the
@@ -13,14 +15,16 @@ import { forkAtLowerPriority } from './thread-pool-priority.js';
  * Why processes: one Node process runs JavaScript on one core, and the per-request work of the
  * authenticated read (HTTP parsing, query building, pg protocol) is JavaScript.
  * UV_THREADPOOL_SIZE, when set, reaches the workers through their environment, which is the only
- * way to size libuv's pool (where scrypt runs) before any of their modules load.
+ * way to size libuv's pool (where scrypt runs) before any of their modules load. For the same
+ * reason a preload lowers the pool's priority by THREADPOOL_NICENESS before they load.
  */
 export async function runClusterPrimary(config: ApiConfig): Promise<void> {
   const database = await openApiDatabase(config, 'authsvc-api-primary');
   // The primary serves nothing; its pool's idle connection closes by itself after 30 s.
-  const env = { DATABASE_URL: database.url };
+  const env = { DATABASE_URL: database.url, THREADPOOL_NICENESS: String(config.THREADPOOL_NICENESS) };
+  cluster.setupPrimary({ execArgv: [...process.execArgv, '--require', THREADPOOL_NICENESS_PRELOAD] });
   let stopping = false;
-  const fork = (): Worker => forkAtLowerPriority(config.THREADPOOL_NICENESS, () => cluster.fork(env));
+  const fork = (): Worker => cluster.fork(env);
   const stopWorkers = async () => {
     stopping = true;
     const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined);

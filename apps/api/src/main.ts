@@ -4,7 +4,6 @@ import { createApiApp } from './composition-root.js';
 import { ConfigError, loadDotEnv, stopOnSignals } from '@authsvc/runtime';
 import { type ApiConfig, loadConfig } from './config.js';
 import { startSummary } from './start-summary.js';
-import { raiseEventLoopPriority } from './thread-pool-priority.js';
 
 /** A listen failure the operator fixes with PORT or HOST told as such (a ConfigError, printed as one line); others as they are. */
 function listenError(error: unknown, config: ApiConfig): unknown {
@@ -23,7 +22,6 @@ async function main(): Promise<void> {
   loadDotEnv();
   const config = loadConfig();
   if (config.WEB_CONCURRENCY > 1 && cluster.isPrimary) return runClusterPrimary(config);
-  if (cluster.isWorker) raiseEventLoopPriority(config.THREADPOOL_NICENESS);
   const app = await createApiApp(config);
   let address: string;
   try {
