@@ -140,6 +140,9 @@ export async function createApiApp(config: ApiConfig, overrides: ApiOverrides = 
     async close() {
       clearInterval(purgeTimer);
       await server.close();
+      // A request whose client left is still at work (a login hashing): the server no longer
+      // counts it, but its work needs the database closed below.
+      await endpoints.settled();
       // After the last request, so its events are relayed; before the database they need.
       await listener?.stop();
       await events?.stop();

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { connect } from 'node:net';
 import { openDatabase, type OpenDatabase } from '@authsvc/adapter-postgres';
 import { createTestDatabase, TEST_POOL } from '@authsvc/testing-postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,6 +22,21 @@ async function start(env: Record<string, string> = {}): Promise<ChildApi> {
   const api = await startChildApi(database.url, env);
   children.push(api);
   return api;
+}
+
+/** Sends a JSON POST on a connection of its own and closes it after `ms`, reading no answer. */
+function postAndHangUp(baseUrl: string, path: string, body: unknown, ms: number): Promise<void> {
+  const json = JSON.stringify(body);
+  return new Promise((resolve) => {
+    const socket = connect(Number(new URL(baseUrl).port), '127.0.0.1', () => {
+      socket.write(
+        `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(json)}\r\n\r\n${json}`,
+      );
+      setTimeout(() => socket.destroy(), ms);
+    });
+    socket.on('close', () => resolve());
+    socket.on('error', () => undefined);
+  });
 }
 
 const digest = (key: string) => createHash('sha256').update(key, 'utf8').digest('hex');
@@ -121,5 +137,33 @@ describe('SIGTERM under load', () => {
     expect(code, api.output()).toBe(0);
     expect(tookMs).toBeLessThan(20_000);
     console.info(`SIGTERM: ${drained} in-flight logins answered 200 after the signal, exit 0 after ${tookMs} ms`);
+  });
+
+  it('lets the work of requests whose clients left finish before it closes the database', { timeout: 90_000 }, async () => {
+    // At info, the log counts the logins the server took up.
+    const api = await start({ SCRYPT_LOG_N: '15', SHUTDOWN_TIMEOUT_MS: '20000', LOG_LEVEL: 'info' });
+    const email = 'abandoned@example.com';
+    const registration = await post(api.baseUrl, '/api/users/registration/', { ...johnDoe, email });
+    expect(registration.status).toBe(201);
+    const userId = (registration.body as { id: number }).id;
+
+    // Twelve logins on four hashing threads: the clients hang up while most are still hashing,
+    // and the signal follows at once, so the server has no connection left to wait for.
+    await Promise.all(
+      Array.from({ length: 12 }, () => postAndHangUp(api.baseUrl, '/api/users/login/', { email, password: johnDoe.password1 }, 150)),
+    );
+    api.child.kill('SIGTERM');
+    const { code } = await api.exited;
+
+    const started = api
+      .output()
+      .split('\n')
+      .filter((line) => line.includes('"url":"/api/users/login/"')).length;
+    expect(started).toBeGreaterThan(0);
+    expect(code, api.output()).toBe(0);
+    // Each ran to its end on an open database: none failed on a closed pool.
+    expect(api.output()).not.toContain('"level":50');
+    const tokens = await database.db.selectFrom('tokens').select('digest').where('user_id', '=', userId).execute();
+    expect(tokens).toHaveLength(started);
   });
 });

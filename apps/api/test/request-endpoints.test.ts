@@ -55,6 +55,30 @@ describe('endpointsUnderDeadline', () => {
     expect(built).toHaveLength(1);
   });
 
+  it('settles once no work is in flight, failed work included', async () => {
+    const pool = endpointsUnderDeadline(recordingBinder().bind);
+    await pool.settled();
+    const slow = deferred();
+    const failing = deferred();
+    const work = [
+      pool.run(new AbortController().signal, () => slow.promise),
+      pool.run(new AbortController().signal, async () => {
+        await failing.promise;
+        throw new Error('refused');
+      }),
+    ];
+    let settled = false;
+    const waiting = pool.settled().then(() => (settled = true));
+    slow.resolve();
+    await work[0];
+    await Promise.resolve();
+    expect(settled).toBe(false);
+    failing.resolve();
+    await expect(work[1]).rejects.toThrow('refused');
+    await waiting;
+    expect(settled).toBe(true);
+  });
+
   it('binds a set of its own for work it cannot await, under the deadline given', () => {
     const { built, bind } = recordingBinder();
     const deadline = new AbortController().signal;

@@ -12,6 +12,8 @@ export interface EndpointsUnderDeadline {
   run<T>(deadline: AbortSignal, work: (endpoints: AuthEndpoints) => Promise<T>): Promise<T>;
   /** Endpoints of their own under `deadline`, for work whose end the caller does not await (a tRPC batch). */
   bind(deadline: AbortSignal): AuthEndpoints;
+  /** Resolves once no work started by `run` is in flight. */
+  settled(): Promise<void>;
 }
 
 // Enough for every request in flight on a busy process; more are built when needed and dropped after.
@@ -25,16 +27,24 @@ const MAX_IDLE = 64;
  */
 export function endpointsUnderDeadline(bind: () => DeadlineBoundEndpoints): EndpointsUnderDeadline {
   const idle: DeadlineBoundEndpoints[] = [];
+  let inFlight = 0;
+  const onSettled: Array<() => void> = [];
   return {
     async run(deadline, work) {
       const bound = idle.pop() ?? bind();
       bound.view.deadline = deadline;
+      inFlight += 1;
       try {
         return await work(bound.endpoints);
       } finally {
         bound.view.deadline = undefined;
         if (idle.length < MAX_IDLE) idle.push(bound);
+        inFlight -= 1;
+        if (inFlight === 0) for (const resolve of onSettled.splice(0)) resolve();
       }
+    },
+    settled() {
+      return inFlight === 0 ? Promise.resolve() : new Promise((resolve) => onSettled.push(resolve));
     },
     bind(deadline) {
       const bound = bind();
