@@ -10,6 +10,7 @@ import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/a
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { installHttpMetrics } from '../observability/http-metrics.js';
 import type { ApiMetrics } from '../observability/api-metrics.js';
+import { lazyRequestLogger } from '../observability/lazy-request-logger.js';
 import { checkReadiness, type ReadinessCheck } from '../observability/readiness.js';
 import { ACCOUNT_PAGE_PATHS, registerAccountPages } from './account-pages.js';
 import { registerApiDocs, registerEventsSchema } from './api-docs.js';
@@ -95,6 +96,7 @@ export function buildHttpServer(endpoints: EndpointsUnderDeadline, options: Http
     bodyLimit: options.bodyLimitBytes,
     trustProxy: options.trustProxy,
     logger: options.logger,
+    childLoggerFactory: lazyRequestLogger,
     exposeHeadRoutes: false,
     // A tRPC batch names each call in the path (`/trpc/auth.login,auth.login,...`): Fastify's default
     // of 100 characters would refuse batches of more than nine calls with a 414.
