@@ -1,4 +1,4 @@
-import { CryptoTokenSecrets, randomIds, ScryptPasswordHasher, systemClock } from '@authsvc/adapter-crypto';
+import { CryptoTokenSecrets, defaultHashConcurrency, randomIds, ScryptPasswordHasher, systemClock } from '@authsvc/adapter-crypto';
 import { PwnedPasswordsPolicy, ZxcvbnCommonPasswordPolicy, type PwnedPasswordsUnavailableError } from '@authsvc/adapter-password-screening';
 import { createPostgresAdapters, KyselyThrottleStore, type Database, type Kysely, type OpenDatabase } from '@authsvc/adapter-postgres';
 import {
@@ -47,7 +47,10 @@ export async function authDependencies(
 ): Promise<AuthDependencies> {
   return {
     ...overDatabase(database.db),
-    hasher: new ScryptPasswordHasher({ logN: config.SCRYPT_LOG_N, r: config.SCRYPT_R, p: config.SCRYPT_P }),
+    hasher: new ScryptPasswordHasher(
+      { logN: config.SCRYPT_LOG_N, r: config.SCRYPT_R, p: config.SCRYPT_P },
+      { concurrency: config.SCRYPT_CONCURRENCY ?? defaultHashConcurrency() },
+    ),
     passwordPolicy: await passwordPolicy(config, options.onBreachCheckFailure),
     secrets: new CryptoTokenSecrets(),
     clock: options.clock ?? systemClock,

@@ -39,6 +39,7 @@ const schema = z.object({
   SCRYPT_LOG_N: integer(10, 22).default(15),
   SCRYPT_R: integer(1, 64).default(8),
   SCRYPT_P: integer(1, 16).default(1),
+  SCRYPT_CONCURRENCY: integer(1, 1024).optional(),
   BODY_LIMIT_BYTES: integer(1024, 10 * 1024 * 1024).default(64 * 1024),
   TRUST_PROXY: z.string().default('false'),
   // Processes serving HTTP on one port (node:cluster); 1 serves from this process alone.

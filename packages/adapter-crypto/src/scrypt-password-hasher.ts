@@ -1,4 +1,5 @@
 import type { PasswordHasher } from '@authsvc/domain';
+import pLimit from 'p-limit';
 import * as scryptKdf from 'scrypt-kdf';
 
 // scrypt-kdf's typings declare named exports, but the module only has a default export (a class
@@ -18,6 +19,26 @@ export const defaultScryptParams: ScryptParams = { logN: 15, r: 8, p: 1 };
 /** Passwords longer than this are refused before hashing, so a huge body cannot burn CPU. */
 export const MAX_PASSWORD_LENGTH = 1024;
 
+/** The size of libuv's thread pool, where scrypt runs: UV_THREADPOOL_SIZE, or libuv's default of 4. */
+export function libuvThreadPoolSize(): number {
+  const size = Number(process.env.UV_THREADPOOL_SIZE);
+  return Number.isInteger(size) && size > 0 ? Math.min(size, 1024) : 4;
+}
+
+/**
+ * How many hashes a process runs at once by default: one fewer than libuv's pool, so a thread
+ * stays free for the rest of the pool's work. A login storm otherwise queues everything behind
+ * seconds of hashing: `pg`'s SCRAM handshake (WebCrypto, on the pool) timed new database
+ * connections out, and DNS lookups and file writes would wait as long.
+ */
+export const defaultHashConcurrency = (): number => Math.max(1, libuvThreadPoolSize() - 1);
+
+/** Options of {@link ScryptPasswordHasher}. */
+export interface ScryptHasherOptions {
+  /** Hashes run at once; more wait their turn. Unlimited when absent. */
+  readonly concurrency?: number;
+}
+
 const encode = (key: Uint8Array) => Buffer.from(key).toString('base64');
 const decode = (hash: string) => new Uint8Array(Buffer.from(hash, 'base64'));
 
@@ -28,11 +49,19 @@ const decode = (hash: string) => new Uint8Array(Buffer.from(hash, 'base64'));
  */
 export class ScryptPasswordHasher implements PasswordHasher {
   private dummyHash: Promise<string> | undefined;
+  private readonly run: <T>(work: () => Promise<T>) => Promise<T>;
 
-  constructor(private readonly params: ScryptParams = defaultScryptParams) {}
+  constructor(
+    private readonly params: ScryptParams = defaultScryptParams,
+    options: ScryptHasherOptions = {},
+  ) {
+    const limit = options.concurrency === undefined ? undefined : pLimit(options.concurrency);
+    this.run = limit ? (work) => limit(work) : (work) => work();
+  }
 
   async hash(password: string): Promise<string> {
-    return encode(await kdf(password.normalize('NFKC'), this.params));
+    const normalized = password.normalize('NFKC');
+    return encode(await this.run(() => kdf(normalized, this.params)));
   }
 
   async verify(password: string, hash: string | null): Promise<boolean> {
@@ -54,7 +83,8 @@ export class ScryptPasswordHasher implements PasswordHasher {
 
   private async verifyKey(hash: string, password: string): Promise<boolean> {
     try {
-      return await verify(decode(hash), password);
+      const key = decode(hash);
+      return await this.run(() => verify(key, password));
     } catch {
       // A corrupt stored hash must read as a failed login, not a server error.
       return false;

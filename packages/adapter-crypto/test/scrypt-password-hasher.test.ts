@@ -1,5 +1,7 @@
+import { pbkdf2 } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { CryptoTokenSecrets, ScryptPasswordHasher } from '../src/index.js';
+import { CryptoTokenSecrets, defaultHashConcurrency, libuvThreadPoolSize, ScryptPasswordHasher } from '../src/index.js';
 
 // Cheap parameters keep the suite fast; the behaviour does not depend on the cost.
 const fast = { logN: 10, r: 8, p: 1 };
@@ -46,5 +48,36 @@ describe('CryptoTokenSecrets', () => {
 
   it('digests with SHA-256 hex', () => {
     expect(secrets.digest('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+  });
+});
+
+describe('ScryptPasswordHasher with a concurrency', () => {
+  it('leaves libuv’s pool a thread for other work while hashes queue', { timeout: 60_000 }, async () => {
+    const hasher = new ScryptPasswordHasher({ logN: 15, r: 8, p: 1 }, { concurrency: defaultHashConcurrency() });
+    const alone = performance.now();
+    await hasher.hash('Password123');
+    const oneHashMs = performance.now() - alone;
+    // Twice as many hashes as the pool has threads: without a limit they would all be queued on it,
+    // and so would anything else asked of the pool until one of them finished.
+    const hashes = Array.from({ length: 2 * libuvThreadPoolSize() }, () => hasher.hash('Password123'));
+    await sleep(20);
+    // Work of the pool's that is not hashing, as pg's SCRAM handshake is (WebCrypto's PBKDF2).
+    const asked = performance.now();
+    await new Promise<void>((resolve, reject) =>
+      pbkdf2('password', 'salt', 1, 32, 'sha256', (error) => (error ? reject(error) : resolve())),
+    );
+    const waitedMs = performance.now() - asked;
+    // It found a free thread: waiting for a hash to finish would take most of a hash's time.
+    expect(waitedMs).toBeLessThan(oneHashMs / 2);
+    await Promise.all(hashes);
+  });
+
+  it('still verifies what it hashed, through the same queue', async () => {
+    const hasher = new ScryptPasswordHasher(fast, { concurrency: 1 });
+    const hashes = await Promise.all(['a-Password-1', 'b-Password-2'].map((p) => hasher.hash(p)));
+    expect(await Promise.all([hasher.verify('a-Password-1', hashes[0]!), hasher.verify('b-Password-2', hashes[0]!)])).toEqual([
+      true,
+      false,
+    ]);
   });
 });
