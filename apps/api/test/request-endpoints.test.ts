@@ -79,12 +79,32 @@ describe('endpointsUnderDeadline', () => {
     expect(settled).toBe(true);
   });
 
-  it('binds a set of its own for work it cannot await, under the deadline given', () => {
+  it('settles also once the calls on a set it bound have settled, awaited or not', async () => {
+    const slow = deferred();
+    const pool = endpointsUnderDeadline(() => ({
+      endpoints: { me: () => slow.promise } as unknown as AuthEndpoints,
+      view: { deadline: undefined },
+    }));
+    const call = (pool.bind(new AbortController().signal) as unknown as { me(): Promise<void> }).me();
+    let settled = false;
+    const waiting = pool.settled().then(() => (settled = true));
+    await Promise.resolve();
+    expect(settled).toBe(false);
+    slow.resolve();
+    await call;
+    await waiting;
+    expect(settled).toBe(true);
+  });
+
+  it('binds a set of its own for work it cannot await, under the deadline given, and calls through to it', async () => {
     const { built, bind } = recordingBinder();
     const deadline = new AbortController().signal;
-    const endpoints = endpointsUnderDeadline(bind).bind(deadline);
+    const endpoints = endpointsUnderDeadline(() => {
+      const bound = bind();
+      return { ...bound, endpoints: { me: async (who: string) => `me: ${who}` } as unknown as AuthEndpoints };
+    }).bind(deadline) as unknown as { me(who: string): Promise<string> };
     expect(built).toHaveLength(1);
-    expect(built[0]!.endpoints).toBe(endpoints);
     expect(built[0]!.view.deadline).toBe(deadline);
+    expect(await endpoints.me('john')).toBe('me: john');
   });
 });

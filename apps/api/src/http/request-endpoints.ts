@@ -12,7 +12,7 @@ export interface EndpointsUnderDeadline {
   run<T>(deadline: AbortSignal, work: (endpoints: AuthEndpoints) => Promise<T>): Promise<T>;
   /** Endpoints of their own under `deadline`, for work whose end the caller does not await (a tRPC batch). */
   bind(deadline: AbortSignal): AuthEndpoints;
-  /** Resolves once no work started by `run` is in flight. */
+  /** Resolves once no work started by `run`, nor any call on endpoints from `bind`, is in flight. */
   settled(): Promise<void>;
 }
 
@@ -29,27 +29,42 @@ export function endpointsUnderDeadline(bind: () => DeadlineBoundEndpoints): Endp
   const idle: DeadlineBoundEndpoints[] = [];
   let inFlight = 0;
   const onSettled: Array<() => void> = [];
+  const settle = () => {
+    inFlight -= 1;
+    if (inFlight === 0) for (const resolve of onSettled.splice(0)) resolve();
+  };
+  /** Counts `work` in flight until it settles. */
+  const track = async <T>(work: () => Promise<T>): Promise<T> => {
+    inFlight += 1;
+    try {
+      return await work();
+    } finally {
+      settle();
+    }
+  };
   return {
     async run(deadline, work) {
       const bound = idle.pop() ?? bind();
       bound.view.deadline = deadline;
-      inFlight += 1;
       try {
-        return await work(bound.endpoints);
+        return await track(() => work(bound.endpoints));
       } finally {
         bound.view.deadline = undefined;
         if (idle.length < MAX_IDLE) idle.push(bound);
-        inFlight -= 1;
-        if (inFlight === 0) for (const resolve of onSettled.splice(0)) resolve();
       }
-    },
-    settled() {
-      return inFlight === 0 ? Promise.resolve() : new Promise((resolve) => onSettled.push(resolve));
     },
     bind(deadline) {
       const bound = bind();
       bound.view.deadline = deadline;
-      return bound.endpoints;
+      // Each call counts until it settles, as `run`'s work does: the caller may never await it.
+      const endpoints: Record<string, unknown> = {};
+      for (const [name, endpoint] of Object.entries(bound.endpoints as Record<string, (...args: unknown[]) => Promise<unknown>>)) {
+        endpoints[name] = (...args: unknown[]) => track(() => endpoint(...args));
+      }
+      return endpoints as AuthEndpoints;
+    },
+    settled() {
+      return inFlight === 0 ? Promise.resolve() : new Promise((resolve) => onSettled.push(resolve));
     },
   };
 }
