@@ -1,4 +1,5 @@
 import type { AuthEndpoints } from '@authsvc/api-router';
+import type { DeadlineSignal } from '@authsvc/runtime';
 import { describe, expect, it } from 'vitest';
 import { endpointsUnderDeadline, type DeadlineBoundEndpoints } from '../src/http/request-endpoints.js';
 
@@ -25,7 +26,7 @@ describe('endpointsUnderDeadline', () => {
     const pool = endpointsUnderDeadline(bind);
     const first = new AbortController().signal;
     const second = new AbortController().signal;
-    const seen: Array<AbortSignal | undefined> = [];
+    const seen: Array<DeadlineSignal | undefined> = [];
     const firstDone = deferred();
     const a = pool.run(first, async (endpoints) => {
       await firstDone.promise;

@@ -1,3 +1,4 @@
+import type { DeadlineSignal } from '@authsvc/runtime';
 import { Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, type Dialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './database.js';
@@ -99,7 +100,7 @@ export function createKysely(databaseUrl: string, options: CreateKyselyOptions =
 export interface DeadlineView {
   readonly db: Kysely<Database>;
   /** Once it aborts, work started under it sends no further statement; none when unset. */
-  deadline: AbortSignal | undefined;
+  deadline: DeadlineSignal | undefined;
 }
 
 /** How each handle {@link createKysely} made gives views of its pool under a deadline. */

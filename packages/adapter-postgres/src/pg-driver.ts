@@ -7,6 +7,7 @@ import {
   type QueryResult,
   type TransactionSettings,
 } from 'kysely';
+import type { DeadlineSignal } from '@authsvc/runtime';
 import type pg from 'pg';
 import { underDeadline } from './query-deadline.js';
 
@@ -44,7 +45,7 @@ const AFFECTING = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE']);
  */
 class PgConnection implements DatabaseConnection {
   /** The deadline of whoever holds the connection now; none between holders. */
-  deadline: AbortSignal | undefined;
+  deadline: DeadlineSignal | undefined;
   /** Set when a rollback failed: the client goes back to the pool to be destroyed, not reused. */
   discarded = false;
 
@@ -145,7 +146,7 @@ export class PgDriver implements Driver {
  */
 export class DeadlineConnectionProvider implements ConnectionProvider {
   /** The deadline of work that asks for a connection from now on; none when unset. */
-  deadline: AbortSignal | undefined;
+  deadline: DeadlineSignal | undefined;
 
   constructor(private readonly driver: PgDriver) {}
 

@@ -1,3 +1,5 @@
+import type { DeadlineSignal } from '@authsvc/runtime';
+
 /** The slice of a `pg` client a deadline needs: ending it drops its connection. */
 export interface EndableClient {
   end(): Promise<void>;
@@ -12,11 +14,11 @@ const ROLLBACK = /^\s*rollback\b/i;
  * transaction back even if it was frozen and only reads the statement later. The statement then
  * fails with `signal.reason`.
  */
-export async function underDeadline<T>(client: EndableClient, sql: string, signal: AbortSignal, run: () => Promise<T>): Promise<T> {
-  if (signal.aborted && !ROLLBACK.test(sql)) throw signal.reason;
+export async function underDeadline<T>(client: EndableClient, sql: string, signal: DeadlineSignal, run: () => Promise<T>): Promise<T> {
+  if (signal.aborted && !ROLLBACK.test(sql)) signal.throwIfAborted();
   // pg's end() destroys the socket when a query is active: the pool then discards the client.
   const drop = () => void client.end().catch(() => {});
-  signal.addEventListener('abort', drop, { once: true });
+  signal.addEventListener('abort', drop);
   try {
     return await run();
   } finally {

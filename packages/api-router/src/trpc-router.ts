@@ -8,6 +8,7 @@ import type {
   VerifyEmailRequest,
 } from '@authsvc/contracts';
 import type { RequestContext } from '@authsvc/domain';
+import type { DeadlineSignal } from '@authsvc/runtime';
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { AuthEndpoints, EdgeResult } from './auth-endpoints.js';
 import { faultMapping, rpcCodeFor, type ErrorBody } from './error-table.js';
@@ -18,7 +19,7 @@ export interface TrpcContext {
   readonly authorization: string | undefined;
   readonly request: RequestContext;
   /** Aborts when the call's time is up (REQUEST_DEADLINE_MS), as over REST. */
-  readonly deadline: AbortSignal;
+  readonly deadline: DeadlineSignal;
 }
 
 /** Carries the DRF body of a failure to the error formatter, and the fault behind it (if any) to the log. */
@@ -40,11 +41,11 @@ const t = initTRPC.context<TrpcContext>().create({
 });
 
 /** Rejects with the deadline's reason once it passes. */
-const passing = (deadline: AbortSignal): Promise<never> =>
+const passing = (deadline: DeadlineSignal): Promise<never> =>
   new Promise((_, reject) => {
-    // The deadline's signals abort with a TimeoutError, so the reason is an Error.
-    if (deadline.aborted) reject(deadline.reason as Error);
-    deadline.addEventListener('abort', () => reject(deadline.reason as Error), { once: true });
+    // Aborted, a deadline has its reason.
+    if (deadline.aborted) reject(deadline.reason!);
+    deadline.addEventListener('abort', () => reject(deadline.reason!));
   });
 
 /** The tRPC error for a fault, read through the same table as REST's: 400, 503 or a bare 500. */

@@ -11,3 +11,4 @@ export {
   type KafkaVariables,
 } from './shared-variables.js';
 export { mailSettings, mailVariables, type MailSettings, type MailVariables } from './mail-variables.js';
+export { Deadline, noDeadline, type DeadlineSignal } from './deadline.js';

@@ -1,17 +1,18 @@
 import type { AuthEndpoints } from '@authsvc/api-router';
+import type { DeadlineSignal } from '@authsvc/runtime';
 
 /** Endpoints whose database work runs on `view`, under the deadline set on it (a `DeadlineView`). */
 export interface DeadlineBoundEndpoints {
   readonly endpoints: AuthEndpoints;
-  readonly view: { deadline: AbortSignal | undefined };
+  readonly view: { deadline: DeadlineSignal | undefined };
 }
 
 /** How a transport runs a request's work on endpoints under the request's deadline. */
 export interface EndpointsUnderDeadline {
   /** Runs `work` on endpoints under `deadline`; they serve another request once `work` has settled. */
-  run<T>(deadline: AbortSignal, work: (endpoints: AuthEndpoints) => Promise<T>): Promise<T>;
+  run<T>(deadline: DeadlineSignal, work: (endpoints: AuthEndpoints) => Promise<T>): Promise<T>;
   /** Endpoints of their own under `deadline`, for work whose end the caller does not await (a tRPC batch). */
-  bind(deadline: AbortSignal): AuthEndpoints;
+  bind(deadline: DeadlineSignal): AuthEndpoints;
   /** Resolves once no work started by `run`, nor any call on endpoints from `bind`, is in flight. */
   settled(): Promise<void>;
 }

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { setMaxListeners } from 'node:events';
 import { createRequire } from 'node:module';
 import { setTimeout } from 'node:timers/promises';
 import { buildAsyncApiDocument, type AsyncApiDocumentOptions } from '@authsvc/adapter-kafka';
@@ -204,10 +203,6 @@ export function buildHttpServer(endpoints: EndpointsUnderDeadline, options: Http
         router: appRouter,
         createContext: ({ req }) => {
           const deadline = deadlineOf(req);
-          // A batch's calls all run under this one deadline, each waiting on it and each statement
-          // listening to it: as many listeners as calls in flight, which the path's length bounds.
-          // Not a leak, so Node's warning past ten (a plain line amid the JSON logs) is turned off.
-          setMaxListeners(0, deadline);
           return { endpoints: endpoints.bind(deadline), authorization: req.headers.authorization, request: requestContext(req), deadline };
         },
         onError: ({ error, req }) => {
