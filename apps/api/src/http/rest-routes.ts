@@ -163,7 +163,7 @@ export async function registerRestRoutes(
       method: ALL_METHODS,
       url: resource.path,
       handler: async (request, reply) => {
-        reply.header('Allow', allow);
+        reply.header('allow', allow);
         const method = request.method === 'HEAD' ? 'GET' : request.method;
         if (method === 'OPTIONS') {
           return reply.send({

@@ -70,15 +70,17 @@ declare module 'fastify' {
 // Read at run time so the document's version follows the package's; the same path from src/ and dist/.
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
-// Headers suited to a JSON API: nothing may frame, sniff or cache what it answers.
+// Headers suited to a JSON API: nothing may frame, sniff or cache what it answers. Named in
+// lowercase, as Fastify stores and sends every name: one it has to lowercase is a new string on
+// each answer, which V8 then looks up again to use as a key.
 const securityHeaders = {
-  'X-Content-Type-Options': 'nosniff',
-  'X-Frame-Options': 'DENY',
-  'Referrer-Policy': 'same-origin',
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Resource-Policy': 'same-origin',
-  'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
-  'Cache-Control': 'no-store',
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'same-origin',
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-resource-policy': 'same-origin',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  'cache-control': 'no-store',
 } as const;
 
 /** How long a closing server goes on reading requests that arrived before it closes, to refuse them cleanly. */
@@ -141,7 +143,7 @@ export function buildHttpServer(endpoints: EndpointsUnderDeadline, options: Http
   // A callback hook, not an async one: it runs on every answer, and a promise each costs.
   server.addHook('onSend', (request, reply, payload, done) => {
     reply.headers(securityHeaders);
-    reply.header('X-Request-Id', request.id);
+    reply.header('x-request-id', request.id);
     if (draining) reply.header('Connection', 'close');
     done(null, payload);
   });
