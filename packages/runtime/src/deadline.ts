@@ -28,8 +28,7 @@ export const noDeadline: DeadlineSignal = {
  * of a light read that makes one per request.
  */
 export class Deadline implements DeadlineSignal {
-  aborted = false;
-  reason: Error | undefined = undefined;
+  #reason: Error | undefined = undefined;
   readonly #listeners: Array<() => void> = [];
   readonly #timer: NodeJS.Timeout;
 
@@ -40,9 +39,19 @@ export class Deadline implements DeadlineSignal {
     }, ms);
   }
 
+  /** Whether the deadline has passed. */
+  get aborted(): boolean {
+    return this.#reason !== undefined;
+  }
+
+  /** The `TimeoutError` it aborted with; undefined until then. */
+  get reason(): Error | undefined {
+    return this.#reason;
+  }
+
   /** Throws the `TimeoutError` once the deadline has passed. */
   throwIfAborted(): void {
-    if (this.reason !== undefined) throw this.reason;
+    if (this.#reason !== undefined) throw this.#reason;
   }
 
   /** Calls `listener` once when the deadline passes. */
@@ -65,8 +74,7 @@ export class Deadline implements DeadlineSignal {
   }
 
   #abort(reason: Error): void {
-    this.aborted = true;
-    this.reason = reason;
+    this.#reason = reason;
     for (const listener of this.#listeners.splice(0)) listener();
   }
 }
