@@ -49,7 +49,7 @@ export async function authDependencies(
     ...overDatabase(database.db),
     hasher: new ScryptPasswordHasher(
       { logN: config.SCRYPT_LOG_N, r: config.SCRYPT_R, p: config.SCRYPT_P },
-      { concurrency: config.SCRYPT_CONCURRENCY ?? defaultHashConcurrency() },
+      { concurrency: config.SCRYPT_CONCURRENCY ?? defaultHashConcurrency({ processes: config.WEB_CONCURRENCY }) },
     ),
     passwordPolicy: await passwordPolicy(config, options.onBreachCheckFailure),
     secrets: new CryptoTokenSecrets(),

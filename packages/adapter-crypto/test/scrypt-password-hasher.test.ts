@@ -51,9 +51,23 @@ describe('CryptoTokenSecrets', () => {
   });
 });
 
+describe('defaultHashConcurrency', () => {
+  it('keeps every core hashing across the processes, and no more', () => {
+    expect(defaultHashConcurrency({ processes: 2, cores: 2, poolSize: 4 })).toBe(1);
+    expect(defaultHashConcurrency({ processes: 1, cores: 2, poolSize: 4 })).toBe(2);
+    expect(defaultHashConcurrency({ processes: 3, cores: 8, poolSize: 8 })).toBe(3);
+    expect(defaultHashConcurrency({ processes: 4, cores: 2, poolSize: 4 })).toBe(1);
+  });
+
+  it('leaves one thread of libuv’s pool free', () => {
+    expect(defaultHashConcurrency({ processes: 1, cores: 16, poolSize: 4 })).toBe(3);
+    expect(defaultHashConcurrency({ processes: 1, cores: 16, poolSize: 1 })).toBe(1);
+  });
+});
+
 describe('ScryptPasswordHasher with a concurrency', () => {
   it('leaves libuv’s pool a thread for other work while hashes queue', { timeout: 60_000 }, async () => {
-    const hasher = new ScryptPasswordHasher({ logN: 15, r: 8, p: 1 }, { concurrency: defaultHashConcurrency() });
+    const hasher = new ScryptPasswordHasher({ logN: 15, r: 8, p: 1 }, { concurrency: defaultHashConcurrency({ processes: 1, cores: 64 }) });
     const alone = performance.now();
     await hasher.hash('Password123');
     const oneHashMs = performance.now() - alone;
