@@ -7,11 +7,14 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 /** The repository's root: processes run there, as pnpm's scripts do (`./.data`, `.env`). */
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-/** @typedef {{ readonly what: string, readonly filter: string, readonly entry: string }} Target */
+/**
+ * @typedef {{ readonly what: string, readonly filter: string, readonly entry: string, readonly nodeFlags?: string }} Target
+ * `nodeFlags`: a built module whose `apiNodeFlags` gives the Node flags to run `entry` with.
+ */
 
 /** What each launcher builds (turbo's `--filter`) and then runs. */
 const TARGETS = /** @type {const} @satisfies {Record<string, Target>} */ ({
-  api: { what: 'the service', filter: '@authsvc/api...', entry: 'apps/api/dist/main.js' },
+  api: { what: 'the service', filter: '@authsvc/api...', entry: 'apps/api/dist/main.js', nodeFlags: 'apps/api/dist/node-flags.js' },
   worker: { what: 'the worker', filter: '@authsvc/worker...', entry: 'apps/worker/dist/main.js' },
   authctl: { what: 'authctl', filter: '@authsvc/api...', entry: 'apps/api/dist/authctl.js' },
 });
@@ -65,10 +68,28 @@ export function launch(name, args) {
       if (stoppedBy === null) process.stderr.write(Buffer.concat(chatter));
       return endLike(code, signal ?? stoppedBy);
     }
-    const child = spawn(process.execPath, [join(ROOT, target.entry), ...args], { cwd: ROOT, stdio: 'inherit' });
-    current = child;
-    child.on('exit', endLike);
+    void nodeFlagsOf(target).then((flags) => {
+      // A signal that came while the flags were read stops the launch here.
+      if (stoppedBy !== null) return endLike(null, stoppedBy);
+      const child = spawn(process.execPath, [...flags, join(ROOT, target.entry), ...args], { cwd: ROOT, stdio: 'inherit' });
+      current = child;
+      child.on('exit', endLike);
+    });
   });
+}
+
+/**
+ * The Node flags `target` runs with, read from its build (none when it names no module); the
+ * operator's NODE_OPTIONS keep precedence.
+ * @param {Target} target
+ * @returns {Promise<string[]>}
+ */
+async function nodeFlagsOf(target) {
+  if (target.nodeFlags === undefined) return [];
+  const module = /** @type {{ apiNodeFlags: (execArgv: readonly string[], nodeOptions?: string) => string[] }} */ (
+    await import(pathToFileURL(join(ROOT, target.nodeFlags)).href)
+  );
+  return module.apiNodeFlags([], process.env.NODE_OPTIONS);
 }
 
 /**

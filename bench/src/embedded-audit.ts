@@ -8,7 +8,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { auditLatencyTimer, type AuditLatency } from './audit-latency.js';
 import { EVENTS_SCRYPT_LOG_N } from './events.js';
-import { spawnNode, waitForHttp, type Spawned } from './processes.js';
+import { apiArgs, spawnNode, waitForHttp, type Spawned } from './processes.js';
 import { PASSWORD, seedApi, seededIds } from './seed.js';
 
 /** The running embedded-mode API and how to time a round of logins against it. */
@@ -35,7 +35,7 @@ export async function startEmbeddedAuditStack(options: {
   try {
     api = spawnNode(
       'authsvc-embedded-events',
-      [path.join(options.repoRoot, 'apps/api/dist/main.js')],
+      apiArgs(options.repoRoot),
       {
         NODE_ENV: 'production',
         WEB_CONCURRENCY: String(options.workers),

@@ -11,7 +11,7 @@ import pg from 'pg';
 import type { KafkaCeilingSpec } from './kafka-ceiling.js';
 import { auditLatencyTimer, type AuditLatency } from './audit-latency.js';
 import { loginPayloads } from './outbox-fixture.js';
-import { runNodeJson, spawnNode, waitForHttp, type Spawned } from './processes.js';
+import { apiArgs, runNodeJson, spawnNode, waitForHttp, type Spawned } from './processes.js';
 import { PASSWORD, seedApi, seededIds } from './seed.js';
 
 /** How the scenario is run; every number here is reported with the results. */
@@ -101,7 +101,7 @@ export async function startEventsStack(options: StartEventsOptions): Promise<Eve
     };
     const api = spawnNode(
       'authsvc-events',
-      [path.join(repoRoot, 'apps/api/dist/main.js')],
+      apiArgs(repoRoot),
       {
         ...kafkaEnv,
         NODE_ENV: 'production',

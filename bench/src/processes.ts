@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, readFileSync } from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
+import { apiNodeFlags } from '@authsvc/api/node-flags';
 
 /** A server process the bench started, in its own process group so its workers go with it. */
 export interface Spawned {
@@ -9,6 +11,14 @@ export interface Spawned {
   readonly logFile: string;
   readonly child: ChildProcess;
   stop(): Promise<void>;
+}
+
+/**
+ * The arguments that run the API's production build as `pnpm start` does, with its V8 flags, after
+ * `nodeArgs` of the bench's own (a profiler, a preload); a flag in `nodeArgs` overrides the API's.
+ */
+export function apiArgs(repoRoot: string, nodeArgs: readonly string[] = []): string[] {
+  return [...apiNodeFlags(nodeArgs, process.env.NODE_OPTIONS), ...nodeArgs, path.join(repoRoot, 'apps/api/dist/main.js')];
 }
 
 /** A free TCP port on loopback. */

@@ -19,7 +19,7 @@ import { renderChart } from './chart.js';
 import { startEmbeddedAuditStack } from './embedded-audit.js';
 import { LOGIN_RATE, startEventsStack, type EventsStack } from './events.js';
 import type { LoadResult, LoadSpec } from './load.js';
-import { freePort, processTree, runNodeJson, sampleRss, spawnNode, waitForHttp, type Spawned } from './processes.js';
+import { apiArgs, freePort, processTree, runNodeJson, sampleRss, spawnNode, waitForHttp, type Spawned } from './processes.js';
 import { betterAuthSessions, PASSWORD, recreateDatabase, seedApi, seedBetterAuth } from './seed.js';
 import { summarise, printTable, type Measurements, type Run } from './report.js';
 
@@ -141,7 +141,7 @@ async function main(): Promise<void> {
     const server = spawnNode(
       name,
       // BENCH_API_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, profiles the API under load.
-      [...probe, ...(process.env.BENCH_API_NODE_ARGS?.split(' ').filter(Boolean) ?? []), path.join(repoRoot, 'apps/api/dist/main.js')],
+      apiArgs(repoRoot, [...probe, ...(process.env.BENCH_API_NODE_ARGS?.split(' ').filter(Boolean) ?? [])]),
       {
         ...common,
         WEB_CONCURRENCY: String(processes),

@@ -15,6 +15,7 @@ import {
   stopPnpm,
   type PnpmProcess,
 } from '../src/testing/index.js';
+import { API_NODE_FLAGS } from '../src/node-flags.js';
 import { johnDoe, startTestApi, type TestApi } from './support.js';
 
 describe('pnpm authctl: only its own output on stdout', { timeout: LAUNCH_TIMEOUT_MS + 10_000 }, () => {
@@ -88,6 +89,11 @@ describe('pnpm start: says what it runs, and stops with its pnpm process', () =>
       mail: `.eml files in ${join(dataDir, 'mail')} (no SMTP_URL)`,
     });
     expect(line).not.toContain(':postgres@');
+  });
+
+  it('runs the API with its V8 flags', () => {
+    const api = service.commandLines().find((args) => args.at(-1)?.endsWith('apps/api/dist/main.js'));
+    expect(api?.slice(1, -1)).toEqual([...API_NODE_FLAGS]);
   });
 
   it('stops the API and its embedded PostgreSQL when the pnpm process gets SIGTERM', async () => {

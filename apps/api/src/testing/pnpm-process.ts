@@ -49,6 +49,8 @@ export interface PnpmProcess {
   recordDescendants(): void;
   /** The processes once seen below pnpm that still exist. */
   leftovers(): number[];
+  /** The arguments of each process below pnpm now, the program first. */
+  commandLines(): string[][];
   /** SIGKILLs pnpm and its leftovers, so a failed test leaves no server behind. */
   killLeftovers(): void;
 }
@@ -75,6 +77,17 @@ export function startPnpm(args: readonly string[], env: Record<string, string>):
       if (exited === null && child.pid !== undefined) for (const pid of descendants(child.pid)) seen.add(pid);
     },
     leftovers,
+    commandLines() {
+      if (child.pid === undefined) return [];
+      return descendants(child.pid).flatMap((pid) => {
+        try {
+          return [readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').slice(0, -1)];
+        } catch {
+          // It ended between listing and reading.
+          return [];
+        }
+      });
+    },
     killLeftovers() {
       if (exited === null) child.kill('SIGKILL');
       for (const pid of leftovers()) process.kill(pid, 'SIGKILL');
