@@ -14,7 +14,7 @@ const flagName = (flag: string): string => flag.split('=', 1)[0]!.replaceAll('_'
 
 /**
  * {@link API_NODE_FLAGS} less those the operator already set, on the command line (`execArgv`) or in
- * `NODE_OPTIONS`: put before the operator's own, so that theirs win.
+ * `NODE_OPTIONS`, so that V8 gets the operator's value of a flag, never both.
  */
 export function apiNodeFlags(execArgv: readonly string[], nodeOptions = ''): string[] {
   const given = [...execArgv, ...nodeOptions.split(/\s+/)].map(flagName);
