@@ -1,4 +1,4 @@
-import type { AttemptOutcome, AttemptRule, ThrottleCounter, ThrottleStore } from '@authsvc/domain';
+import type { AttemptOutcome, AttemptRule, ThrottleCounter, ThrottleKey, ThrottleStore } from '@authsvc/domain';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Database } from './database.js';
 
@@ -80,9 +80,13 @@ export class KyselyThrottleStore implements ThrottleStore {
     return { admitted: false, blockedUntil: blocked.blocked_until };
   }
 
-  /** Deletes the counter of `scope`/`key`. */
-  async clear(scope: string, key: string): Promise<void> {
-    await this.db.deleteFrom('throttles').where('scope', '=', scope).where('key', '=', key).execute();
+  /** Deletes `counters` in one statement. */
+  async clear(counters: readonly ThrottleKey[]): Promise<void> {
+    if (counters.length === 0) return;
+    await this.db
+      .deleteFrom('throttles')
+      .where((eb) => eb.or(counters.map(({ scope, key }) => eb.and([eb('scope', '=', scope), eb('key', '=', key)]))))
+      .execute();
   }
 
   /** Deletes up to `limit` expired counters, oldest first, in one statement. */

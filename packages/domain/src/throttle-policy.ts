@@ -1,5 +1,5 @@
 import { throttled, type DomainError } from './errors.js';
-import type { AttemptRule, Clock, ThrottleStore } from './ports/index.js';
+import type { AttemptRule, Clock, ThrottleKey, ThrottleStore } from './ports/index.js';
 import { normalizeEmail } from './user.js';
 
 /** At most `requests` in each window of `windowSeconds`, as DRF writes `10/min`. */
@@ -128,10 +128,11 @@ export function createThrottlePolicy(deps: { readonly store: ThrottleStore; read
 
     /** Forgets the failed attempts of `email` from `client` and on the account, after a successful login. */
     async forgetLoginFailures(email: string, client: string | null): Promise<void> {
-      await Promise.all([
-        perAddress && deps.store.clear('login:account-address', addressKey(email, client)),
-        perAccount && deps.store.clear('login:account', normalizeEmail(email)),
-      ]);
+      const counters: ThrottleKey[] = [];
+      if (perAddress) counters.push({ scope: 'login:account-address', key: addressKey(email, client) });
+      if (perAccount) counters.push({ scope: 'login:account', key: normalizeEmail(email) });
+      // One statement for both: every successful login pays for it.
+      if (counters.length > 0) await deps.store.clear(counters);
     },
 
     /** Deletes up to `limit` counters that no longer matter; returns how many. */

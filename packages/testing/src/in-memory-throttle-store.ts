@@ -1,4 +1,4 @@
-import type { AttemptOutcome, AttemptRule, ThrottleCounter, ThrottleStore } from '@authsvc/domain';
+import type { AttemptOutcome, AttemptRule, ThrottleCounter, ThrottleKey, ThrottleStore } from '@authsvc/domain';
 
 interface Entry {
   hits: number;
@@ -43,8 +43,8 @@ export class InMemoryThrottleStore implements ThrottleStore {
     return { admitted: true, attempts: entry.hits };
   }
 
-  async clear(scope: string, key: string): Promise<void> {
-    this.counters.delete(idOf(scope, key));
+  async clear(counters: readonly ThrottleKey[]): Promise<void> {
+    for (const { scope, key } of counters) this.counters.delete(idOf(scope, key));
   }
 
   async purgeExpired(now: Date, limit: number): Promise<number> {

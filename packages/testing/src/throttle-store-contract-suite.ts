@@ -76,13 +76,19 @@ export function describeThrottleStoreContract(name: string, setup: () => Promise
       expect(await store.attempt('b', 'k', rule, t0)).toEqual({ admitted: true, attempts: 1 });
     });
 
-    it('forgets a cleared key, block included', async () => {
+    it('forgets the cleared keys, blocks included, and no other', async () => {
       for (let i = 0; i < 3; i += 1) await store.attempt('a', 'k', rule, t0);
-      await store.clear('a', 'k');
-      expect(await store.attempt('a', 'k', rule, t0)).toEqual({ admitted: true, attempts: 1 });
       await store.hit('s', 'k', 60, t0);
-      await store.clear('s', 'k');
+      await store.hit('s', 'kept', 60, t0);
+      await store.clear([
+        { scope: 'a', key: 'k' },
+        { scope: 's', key: 'k' },
+      ]);
+      expect(await store.attempt('a', 'k', rule, t0)).toEqual({ admitted: true, attempts: 1 });
       expect((await store.hit('s', 'k', 60, t0)).hits).toBe(1);
+      expect((await store.hit('s', 'kept', 60, t0)).hits).toBe(2);
+      await store.clear([]);
+      expect((await store.hit('s', 'kept', 60, t0)).hits).toBe(3);
     });
 
     it('purges only counters with nothing left to say, up to a limit', async () => {

@@ -13,4 +13,4 @@ export type { TokenRepository, TokenWithUser } from './token-repository.js';
 export type { TokenSecrets } from './token-secrets.js';
 export type { TransactionalPorts, UnitOfWork } from './unit-of-work.js';
 export type { UserRepository } from './user-repository.js';
-export type { AttemptOutcome, AttemptRule, ThrottleCounter, ThrottleStore } from './throttle-store.js';
+export type { AttemptOutcome, AttemptRule, ThrottleCounter, ThrottleKey, ThrottleStore } from './throttle-store.js';

@@ -16,6 +16,12 @@ export interface AttemptRule {
   readonly blockSeconds: readonly number[];
 }
 
+/** One counter: what it limits (`scope`) and whom (`key`). */
+export interface ThrottleKey {
+  readonly scope: string;
+  readonly key: string;
+}
+
 /** Whether an attempt was admitted (and counted), or refused because the key is blocked. */
 export type AttemptOutcome =
   { readonly admitted: true; readonly attempts: number } | { readonly admitted: false; readonly blockedUntil: Date };
@@ -35,8 +41,8 @@ export interface ThrottleStore {
    * concurrent attempt slips past; a refused one is not counted.
    */
   attempt(scope: string, key: string, rule: AttemptRule, now: Date): Promise<AttemptOutcome>;
-  /** Forgets the counter of `scope`/`key`, and any block on it. */
-  clear(scope: string, key: string): Promise<void>;
+  /** Forgets `counters`, and any block on them, in one step. */
+  clear(counters: readonly ThrottleKey[]): Promise<void>;
   /** Deletes up to `limit` counters that have nothing left to say at `now`; returns how many. */
   purgeExpired(now: Date, limit: number): Promise<number>;
 }
