@@ -3,7 +3,9 @@
  * it measures. Reads a {@link LoadSpec} as JSON from argv[2], drives it with autocannon, and
  * prints a {@link LoadResult} as JSON.
  */
+import { type EventEmitter, once } from 'node:events';
 import autocannon from 'autocannon';
+import { STARTED } from './processes.js';
 
 /** What to send: each request picks one of `variants` at random; `{n}` in a body becomes a unique number. */
 export interface LoadSpec {
@@ -14,6 +16,13 @@ export interface LoadSpec {
   readonly connections: number;
   /** Requests per second across all connections; unlimited when absent. */
   readonly overallRate?: number;
+  /**
+   * Seconds of the same load first, not measured, on connections of their own: a fresh load
+   * generator's first requests run its own code cold and time that, not the server.
+   */
+  readonly warmupS?: number;
+  /** Waits for a line on stdin before it begins, so that another load can start it at a chosen moment. */
+  readonly startOnInput?: boolean;
   readonly variants: ReadonlyArray<{ readonly headers?: Record<string, string>; readonly body?: string }>;
 }
 
@@ -31,12 +40,16 @@ const spec = JSON.parse(process.argv[2]!) as LoadSpec;
 const unique = `${process.pid.toString(36)}${Date.now().toString(36)}`;
 let counter = 0;
 
-const result = await autocannon({
+if (spec.startOnInput) await once(process.stdin, 'data');
+// Without a callback autocannon returns its tracker, an EventEmitter that is also a promise of the
+// result; its types name only the promise. Only this form runs a warm-up.
+const run = autocannon({
   url: spec.url,
   connections: spec.connections,
   duration: spec.durationS,
   ...(spec.overallRate ? { overallRate: spec.overallRate } : {}),
   timeout: 30,
+  ...(spec.warmupS ? { warmup: { duration: spec.warmupS } } : {}),
   requests: [
     {
       method: spec.method,
@@ -52,7 +65,11 @@ const result = await autocannon({
       },
     },
   ],
-});
+}) as Promise<autocannon.Result> & EventEmitter;
+// The warm-up, when there is one, has its own tracker: this start is the measured run's.
+const tracker: EventEmitter = run;
+tracker.on('start', () => process.stderr.write(`${STARTED}\n`));
+const result = await run;
 
 const out: LoadResult = {
   rps: result['2xx'] / result.duration,

@@ -132,18 +132,37 @@ export function sampleRss(pid: number): { stop(): number } {
   };
 }
 
-/** Runs `node script arg` and parses what it prints as JSON. */
-export function runNodeJson<T>(script: string, arg: string | undefined, env: Record<string, string> = {}): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, arg === undefined ? [script] : [script, arg], {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+/** A script started by {@link startNodeJson}. */
+export interface NodeJsonRun<T> {
+  /** What the script printed as JSON, once it exits. */
+  readonly result: Promise<T>;
+  /** Resolves once the script has written `{@link STARTED}` on stderr. */
+  readonly started: Promise<void>;
+  /** Writes a line to the script's stdin, e.g. to let it begin. */
+  release(): void;
+}
+
+/** The line a script writes on stderr to say that what it measures has begun. */
+export const STARTED = 'started';
+
+/** Starts `node script arg`, which prints JSON when done; it may also say when it started and wait to be released. */
+export function startNodeJson<T>(script: string, arg: string | undefined, env: Record<string, string> = {}): NodeJsonRun<T> {
+  const child = spawn(process.execPath, arg === undefined ? [script] : [script, arg], {
+    env: { ...process.env, ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (chunk) => (out += chunk));
+  const started = new Promise<void>((resolve) => {
+    child.stderr.on('data', (chunk) => {
+      err += chunk;
+      if (err.includes(`${STARTED}\n`)) resolve();
     });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk) => (out += chunk));
-    child.stderr.on('data', (chunk) => (err += chunk));
+  });
+  const result = new Promise<T>((resolve, reject) => {
     child.on('exit', (code) => {
+      child.stdin.destroy();
       if (code !== 0) return reject(new Error(`${script} exited with ${code}: ${err}`));
       try {
         resolve(JSON.parse(out) as T);
@@ -152,4 +171,10 @@ export function runNodeJson<T>(script: string, arg: string | undefined, env: Rec
       }
     });
   });
+  return { result, started, release: () => child.stdin.end('\n') };
+}
+
+/** Runs `node script arg` and parses what it prints as JSON. */
+export function runNodeJson<T>(script: string, arg: string | undefined, env: Record<string, string> = {}): Promise<T> {
+  return startNodeJson<T>(script, arg, env).result;
 }

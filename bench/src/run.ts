@@ -19,7 +19,17 @@ import { renderChart } from './chart.js';
 import { startEmbeddedAuditStack } from './embedded-audit.js';
 import { LOGIN_RATE, startEventsStack, type EventsStack } from './events.js';
 import type { LoadResult, LoadSpec } from './load.js';
-import { apiArgs, freePort, processTree, runNodeJson, sampleRss, spawnNode, waitForHttp, type Spawned } from './processes.js';
+import {
+  apiArgs,
+  freePort,
+  processTree,
+  runNodeJson,
+  sampleRss,
+  spawnNode,
+  startNodeJson,
+  waitForHttp,
+  type Spawned,
+} from './processes.js';
 import { betterAuthSessions, PASSWORD, recreateDatabase, seedApi, seedBetterAuth } from './seed.js';
 import { summarise, printTable, type Measurements, type Run } from './report.js';
 
@@ -77,7 +87,8 @@ async function startDatabase(): Promise<string> {
   return withDatabaseName(embedded.url, 'postgres');
 }
 
-const load = (spec: LoadSpec) => runNodeJson<LoadResult>(path.join(here, 'load.js'), JSON.stringify(spec));
+const startLoad = (spec: LoadSpec) => startNodeJson<LoadResult>(path.join(here, 'load.js'), JSON.stringify(spec));
+const load = (spec: LoadSpec) => startLoad(spec).result;
 
 /** Runs one load against `server`, recording its peak RSS. */
 async function measure(server: Spawned, spec: LoadSpec): Promise<LoadResult & { rssBytes: number }> {
@@ -342,10 +353,16 @@ async function main(): Promise<void> {
       log(`round ${rep}/${reps}: login storm with reads beside it`);
       await probeDelays(api, probeDir);
       const rss = sampleRss(api.pid);
-      const [storm, reads] = await Promise.all([
-        load({ ...loginSpecs.authsvc, connections: 32 }),
-        load({ ...meSpecs.authsvc, connections: 4, overallRate: 200 }),
-      ]);
+      // The reads warm their own client up first; the 32 logins are let go the moment the measured
+      // reads begin, so the storm's first moment, when they all arrive at once, is measured too.
+      const logins = startLoad({ ...loginSpecs.authsvc, connections: 32, startOnInput: true });
+      const readLoad = startLoad({ ...meSpecs.authsvc, connections: 4, overallRate: 200, warmupS: 1 });
+      try {
+        await Promise.race([readLoad.started, readLoad.result]);
+      } finally {
+        logins.release();
+      }
+      const [storm, reads] = await Promise.all([logins.result, readLoad.result]);
       const delay = await probeDelays(api, probeDir);
       m.storm.push({ logins: storm, reads, eventLoop: delay, rssBytes: rss.stop() });
     }
