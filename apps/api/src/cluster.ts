@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { stopOnSignals } from '@authsvc/runtime';
 import type { ApiConfig } from './config.js';
 import { openApiDatabase } from './database.js';
+import { hashingThreadsFile } from './hashing-cgroup.js';
 import { apiNodeFlags } from './node-flags.js';
 
 const THREADPOOL_NICENESS_PRELOAD = fileURLToPath(new URL('./threadpool-niceness.cjs', import.meta.url));
@@ -17,13 +18,19 @@ const THREADPOOL_NICENESS_PRELOAD = fileURLToPath(new URL('./threadpool-niceness
  * authenticated read (HTTP parsing, query building, pg protocol) is JavaScript.
  * UV_THREADPOOL_SIZE, when set, reaches the workers through their environment, which is the only
  * way to size libuv's pool (where scrypt runs) before any of their modules load. For the same
- * reason a preload lowers the pool's priority by THREADPOOL_NICENESS before they load. Workers get
- * the API's V8 flags even when the primary was started without them.
+ * reason a preload lowers the pool's priority by THREADPOOL_NICENESS, and moves it into
+ * HASHING_CGROUP when one is set, before they load. Workers get the API's V8 flags even when the
+ * primary was started without them.
  */
 export async function runClusterPrimary(config: ApiConfig): Promise<void> {
+  const threadsFile = config.HASHING_CGROUP === undefined ? undefined : hashingThreadsFile(config.HASHING_CGROUP);
   const database = await openApiDatabase(config, 'authsvc-api-primary');
   // The primary serves nothing; its pool's idle connection closes by itself after 30 s.
-  const env = { DATABASE_URL: database.url, THREADPOOL_NICENESS: String(config.THREADPOOL_NICENESS) };
+  const env = {
+    DATABASE_URL: database.url,
+    THREADPOOL_NICENESS: String(config.THREADPOOL_NICENESS),
+    ...(threadsFile && { HASHING_THREADS_FILE: threadsFile }),
+  };
   cluster.setupPrimary({
     execArgv: [...apiNodeFlags(process.execArgv, process.env.NODE_OPTIONS), ...process.execArgv, '--require', THREADPOOL_NICENESS_PRELOAD],
   });

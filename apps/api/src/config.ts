@@ -46,6 +46,8 @@ const schema = z.object({
   WEB_CONCURRENCY: integer(1, 256).default(1),
   // How much lower (in nice steps) the hashing threads run than the event loop; 0 leaves them equal.
   THREADPOOL_NICENESS: integer(0, 19).default(10),
+  // A cgroup folder (one with cpu.idle set, say) to move each worker's hashing threads into; unset leaves them in the worker's.
+  HASHING_CGROUP: z.string().min(1).optional(),
   LOGIN_RATE: rate().prefault('20/min'),
   REGISTRATION_RATE: rate().prefault('10/min'),
   LOGIN_FAILURES_BEFORE_LOCKOUT: integer(0, 1000).default(5),

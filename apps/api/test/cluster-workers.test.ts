@@ -1,5 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { getPriority } from 'node:os';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { getPriority, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { openDatabase, type OpenDatabase } from '@authsvc/adapter-postgres';
 import { createTestDatabase, TEST_POOL } from '@authsvc/testing-postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -46,10 +47,23 @@ const childrenOf = (pid: number): number[] =>
 const POOL_SIZE = 3;
 const NICENESS = 7;
 
+/** A new cgroup v1 `cpu` group with cpu.idle set, where this user may make one (root here); else undefined. */
+function idleCgroup(): string | undefined {
+  const dir = `/sys/fs/cgroup/cpu/authsvc-test-${process.pid}`;
+  try {
+    mkdirSync(dir);
+  } catch {
+    return undefined;
+  }
+  writeFileSync(join(dir, 'cpu.idle'), '1');
+  return dir;
+}
+
 describe('cluster workers under WEB_CONCURRENCY', () => {
   let primary: number;
   let baseUrl: string;
   let workers: number[] = [];
+  const cgroup = idleCgroup();
   beforeAll(async () => {
     // Started without the API's V8 flags, as `node dist/main.js` is: the primary adds them.
     api = await startChildApi(database.url, {
@@ -58,6 +72,7 @@ describe('cluster workers under WEB_CONCURRENCY', () => {
       THREADPOOL_NICENESS: String(NICENESS),
       // Dear enough that the hashing shows in the threads' CPU time.
       SCRYPT_LOG_N: '14',
+      ...(cgroup && { HASHING_CGROUP: cgroup }),
     });
     primary = api.child.pid!;
     baseUrl = api.baseUrl;
@@ -110,4 +125,53 @@ describe('cluster workers under WEB_CONCURRENCY', () => {
       expect(hashingTicks).toBeGreaterThanOrEqual(10);
     },
   );
+
+  it.skipIf(!cgroup)('have their libuv pool, and no other thread, moved into HASHING_CGROUP', () => {
+    const normal = getPriority(primary);
+    const pool = workers.flatMap((pid) =>
+      threads(pid)
+        .filter((t) => t.nice !== normal)
+        .map((t) => t.tid),
+    );
+    expect(pool).toHaveLength(2 * POOL_SIZE);
+    const members = readFileSync(join(cgroup!, 'tasks'), 'utf8').split('\n').filter(Boolean).map(Number);
+    expect(members.sort()).toEqual(pool.sort());
+  });
+
+  afterAll(async () => {
+    if (!cgroup) return;
+    // A cgroup goes only once its threads have: stop this file's API, workers first, as SIGTERM does.
+    if (api && api.child.exitCode === null && api.child.signalCode === null) api.child.kill('SIGTERM');
+    await api?.exited;
+    rmdirSync(cgroup);
+  });
+});
+
+describe('HASHING_CGROUP', () => {
+  /** The error startChildApi gives for a service that stops at start with `env`; one that starts is stopped, workers first. */
+  function startFails(env: Record<string, string>): Promise<void> {
+    const started = startChildApi(database.url, env);
+    started.then(
+      (child) => child.child.kill('SIGTERM'),
+      () => undefined,
+    );
+    return started.then(() => undefined);
+  }
+
+  it('stops the service with the fix named when it is no cgroup', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'authsvc-not-a-cgroup-'));
+    try {
+      await expect(startFails({ WEB_CONCURRENCY: '2', HASHING_CGROUP: folder })).rejects.toThrow(
+        `HASHING_CGROUP: ${folder} is not a cgroup (it has no cgroup.threads or tasks); set it to one, or unset it`,
+      );
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('stops the service with the fix named on one process, where nothing would move the threads', async () => {
+    await expect(startFails({ WEB_CONCURRENCY: '1', HASHING_CGROUP: '/sys/fs/cgroup' })).rejects.toThrow(
+      'HASHING_CGROUP: takes effect with WEB_CONCURRENCY of 2 or more; raise WEB_CONCURRENCY, or unset HASHING_CGROUP',
+    );
+  });
 });
