@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   if (config.WEB_CONCURRENCY > 1 && cluster.isPrimary) return runClusterPrimary(config);
   // Only cluster workers load the preload that moves the hashing threads.
-  if (config.HASHING_CGROUP !== undefined && cluster.isPrimary)
+  if (config.HASHING_CGROUP !== undefined && config.WEB_CONCURRENCY === 1)
     throw new ConfigError('HASHING_CGROUP: takes effect with WEB_CONCURRENCY of 2 or more; raise WEB_CONCURRENCY, or unset HASHING_CGROUP');
   const app = await createApiApp(config);
   let address: string;

@@ -131,8 +131,8 @@ export function createThrottlePolicy(deps: { readonly store: ThrottleStore; read
       const counters: ThrottleKey[] = [];
       if (perAddress) counters.push({ scope: 'login:account-address', key: addressKey(email, client) });
       if (perAccount) counters.push({ scope: 'login:account', key: normalizeEmail(email) });
-      // One statement for both: every successful login pays for it.
-      if (counters.length > 0) await deps.store.clear(counters);
+      // One step for both: every successful login pays for it. With no lockout the list is empty, which the store skips.
+      await deps.store.clear(counters);
     },
 
     /** Deletes up to `limit` counters that no longer matter; returns how many. */

@@ -41,7 +41,7 @@ export interface ThrottleStore {
    * concurrent attempt slips past; a refused one is not counted.
    */
   attempt(scope: string, key: string, rule: AttemptRule, now: Date): Promise<AttemptOutcome>;
-  /** Forgets `counters`, and any block on them, in one step. */
+  /** Forgets `counters`, and any block on them, in one step; an empty list costs nothing. */
   clear(counters: readonly ThrottleKey[]): Promise<void>;
   /** Deletes up to `limit` counters that have nothing left to say at `now`; returns how many. */
   purgeExpired(now: Date, limit: number): Promise<number>;
