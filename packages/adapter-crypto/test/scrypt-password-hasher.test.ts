@@ -86,6 +86,26 @@ describe('ScryptPasswordHasher with a concurrency', () => {
     await Promise.all(hashes);
   });
 
+  it('admits twice as many callers as it hashes at once, the next as one finishes', async () => {
+    const hasher = new ScryptPasswordHasher(fast, { concurrency: 2 });
+    const started: number[] = [];
+    const finish: Array<() => void> = [];
+    const works = [0, 1, 2, 3, 4].map((i) =>
+      hasher.admit(async () => {
+        started.push(i);
+        await new Promise<void>((resolve) => finish.push(resolve));
+        return i;
+      }),
+    );
+    await sleep(10);
+    expect(started).toEqual([0, 1, 2, 3]);
+    finish[0]!();
+    await sleep(10);
+    expect(started).toEqual([0, 1, 2, 3, 4]);
+    for (const done of finish) done();
+    expect(await Promise.all(works)).toEqual([0, 1, 2, 3, 4]);
+  });
+
   it('still verifies what it hashed, through the same queue', async () => {
     const hasher = new ScryptPasswordHasher(fast, { concurrency: 1 });
     const hashes = await Promise.all(['a-Password-1', 'b-Password-2'].map((p) => hasher.hash(p)));

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { inMemoryAuth, noThrottles } from '@authsvc/testing';
 import { aContext, aRegistration } from './mothers.js';
 
@@ -124,5 +124,39 @@ describe('loginUser', () => {
     const { service, store } = await withUser();
     await service.login({ email: 'nobody@example.com', password: 'Wrong12345' }, aContext({ userAgent: 'x'.repeat(15_000) }));
     expect(store.state.outbox[0]?.metadata.userAgent).toHaveLength(512);
+  });
+
+  describe('waiting for the hasher', () => {
+    const lockout = { failuresBeforeLockout: 3, baseSeconds: 2, maxSeconds: 60, failureWindowSeconds: 3600 };
+
+    it('counts, looks up and hashes nothing of a login until the hasher admits it', async () => {
+      const { service, store, throttles, hasher } = await withUser({ throttle: { ...noThrottles, lockout } });
+      const attempt = vi.spyOn(throttles, 'attempt');
+      const findByEmail = vi.spyOn(store.users, 'findByEmail');
+      hasher.verifications = 0;
+      hasher.hold();
+      const login = service.login({ email: 'john.doe@example.com', password: 'Password123' }, aContext());
+      await new Promise((resolve) => setTimeout(resolve, 10));
+
+      expect(attempt).not.toHaveBeenCalled();
+      expect(findByEmail).not.toHaveBeenCalled();
+      expect(hasher.verifications).toBe(0);
+      hasher.release();
+      expect((await login).ok).toBe(true);
+      expect(attempt).toHaveBeenCalledOnce();
+      expect(hasher.verifications).toBe(1);
+      expect(store.state.tokens.size).toBe(1);
+    });
+
+    it('refuses a client over its rate at once, without waiting its turn', async () => {
+      const { service, hasher } = await withUser({ throttle: { ...noThrottles, loginRate: { requests: 1, windowSeconds: 60 } } });
+      hasher.hold();
+      const waiting = service.login({ email: 'john.doe@example.com', password: 'Password123' }, aContext());
+      const refused = await service.login({ email: 'john.doe@example.com', password: 'Password123' }, aContext());
+
+      expect(refused).toEqual({ ok: false, error: { code: 'throttled', retryAfterSeconds: 60 } });
+      hasher.release();
+      expect((await waiting).ok).toBe(true);
+    });
   });
 });

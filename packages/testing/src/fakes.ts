@@ -27,10 +27,12 @@ export class SequentialIds implements IdGenerator {
 
 /**
  * A transparent hasher (`fake$<cost>$<password>`) that counts verifications, so tests can check
- * that every login path spends one, and that weaker hashes are upgraded.
+ * that every login path spends one, and that weaker hashes are upgraded. It admits work at once,
+ * or, between {@link hold} and {@link release}, not at all, so tests see what waits for it.
  */
 export class FakePasswordHasher implements PasswordHasher {
   verifications = 0;
+  private held: Array<() => void> | undefined;
 
   constructor(public cost = 2) {}
 
@@ -45,6 +47,24 @@ export class FakePasswordHasher implements PasswordHasher {
 
   needsRehash(hash: string): boolean {
     return !hash.startsWith(`fake$${this.cost}$`);
+  }
+
+  async admit<T>(work: () => Promise<T>): Promise<T> {
+    const held = this.held;
+    if (held) await new Promise<void>((admitted) => held.push(admitted));
+    return work();
+  }
+
+  /** Keeps work asked to {@link admit} waiting until {@link release}. */
+  hold(): void {
+    this.held ??= [];
+  }
+
+  /** Admits the work held since {@link hold}, and what comes later at once. */
+  release(): void {
+    const held = this.held ?? [];
+    this.held = undefined;
+    for (const admitted of held) admitted();
   }
 }
 
