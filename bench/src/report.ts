@@ -28,12 +28,12 @@ const median = (values: number[]): number => {
   const mid = Math.floor(sorted.length / 2);
   return sorted.length === 0 ? NaN : sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 };
-const pick = (runs: Run[] | undefined, key: keyof LoadResult) => median((runs ?? []).map((r) => r[key]));
+const pick = (runs: Run[] | undefined, key: 'rps' | 'p50' | 'p99') => median((runs ?? []).map((r) => r[key]));
 /** Ratios are taken round by round (each against the ceiling measured around it), then the median. */
 const ratio = (a: number[], b: number[]) => median(a.map((x, i) => x / b[i]!));
 const rps = (runs: Run[] | undefined) => (runs ?? []).map((r) => r.rps);
 /** Nearest-rank percentile. */
-const percentile = (values: number[], p: number): number => {
+export const percentile = (values: number[], p: number): number => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 };
@@ -110,6 +110,8 @@ export function summarise(m: Measurements, processes: number, eventsSettings?: E
       eventLoopDelayMaxMs: Math.max(0, ...m.storm.map((s) => s.eventLoop.max)),
       loginRps: median(m.storm.map((s) => s.logins.rps)),
       readP99Ms: median(m.storm.map((s) => s.reads.p99)),
+      readP99MsPerRound: m.storm.map((s) => s.reads.p99),
+      readerDelayMaxMs: Math.max(0, ...m.storm.map((s) => s.reads.ownDelayMaxMs ?? 0)),
       readRps: median(m.storm.map((s) => s.reads.rps)),
       targetMs: 10,
     },
@@ -177,8 +179,8 @@ export function tableRows(s: Summary): string[] {
     ),
     `| Login req/s | ${f1(s.login.authsvc.rps)} (better-auth ${f1(s.login.betterAuth.rps)}) | ${f1(s.login.scryptCeiling)} (scrypt hashes/s) | ${pct(s.login.ratioToCeiling)} (better-auth ${pct(s.login.betterAuthRatioToCeiling)}) | >= 90% ${met(s.login.ratioToCeiling >= 0.9)} |`,
     `| Registration req/s | ${f1(s.register.authsvc.rps)} (better-auth ${f1(s.register.betterAuth.rps)}) | ${f1(s.register.scryptCeiling)} (scrypt hashes/s) | ${pct(s.register.ratioToCeiling)} (better-auth ${pct(s.register.betterAuthRatioToCeiling)}) | >= 90% ${met(s.register.ratioToCeiling >= 0.9)} |`,
-    `| GET /me/ p99 during a login storm (200 req/s beside ${f1(s.loginStorm.loginRps)} logins/s) | ${f1(s.loginStorm.readP99Ms)} ms | | | < ${s.loginStorm.targetMs} ms ${met(s.loginStorm.readP99Ms < s.loginStorm.targetMs)} |`,
-    `| Event-loop delay p99 in the storm | ${f1(s.loginStorm.eventLoopDelayP99Ms)} ms (max ${f1(s.loginStorm.eventLoopDelayMaxMs)}) | | | |`,
+    `| GET /me/ p99 during a login storm (200 req/s, evenly spaced, beside ${f1(s.loginStorm.loginRps)} logins/s) | ${f1(s.loginStorm.readP99Ms)} ms (rounds ${s.loginStorm.readP99MsPerRound.map(f1).join(' / ')}) | | | < ${s.loginStorm.targetMs} ms ${met(s.loginStorm.readP99Ms < s.loginStorm.targetMs)} |`,
+    `| Event-loop delay p99 in the storm | ${f1(s.loginStorm.eventLoopDelayP99Ms)} ms (max ${f1(s.loginStorm.eventLoopDelayMaxMs)}; the reading client's own max ${f1(s.loginStorm.readerDelayMaxMs)}) | | | |`,
     `| Peak RSS (read / login / register / storm) MiB | ${f0(s.peakRssMiB.authsvc.read)} / ${f0(s.peakRssMiB.authsvc.login)} / ${f0(s.peakRssMiB.authsvc.register)} / ${f0(s.peakRssMiB.authsvc.loginStorm)} | ${f0(s.peakRssMiB.ceiling.read)} (read) | | |`,
   ];
   const a = s.embeddedLoginToAudit;
