@@ -422,7 +422,7 @@ async function main(): Promise<void> {
       memoryGiB: Math.round(os.totalmem() / 2 ** 30),
       node: process.version,
       postgres: pgVersion,
-      loadGenerator: 'autocannon (separate process, loopback)',
+      loadGenerator: 'autocannon, and an evenly spaced reader for the storm (separate processes, loopback)',
     },
     settings: {
       durationS,
