@@ -6,9 +6,10 @@
  * latency with a sample for every millisecond of it (its expected interval is ceil(1 / rate)),
  * which reported a read of 16 ms as sixteen reads of 1 to 16 ms.
  */
-import { type EventEmitter, once } from 'node:events';
+import { once } from 'node:events';
 import http from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
 import { STARTED } from './processes.js';
 import { percentile } from './report.js';
@@ -23,12 +24,17 @@ export interface LoadSpec {
   /** Requests per second across all connections, evenly spaced; unlimited when absent. */
   readonly overallRate?: number;
   /**
-   * Seconds of the same load first, not measured, on connections of their own: a fresh load
-   * generator's first requests run its own code cold and time that, not the server.
+   * Seconds of the same load first, not measured: a fresh load generator's first requests run its
+   * own code cold and time that, not the server.
    */
   readonly warmupS?: number;
   /** Waits for a line on stdin before it begins, so that another load can start it at a chosen moment. */
   readonly startOnInput?: boolean;
+  /**
+   * Opens every connection at once, as a crowd of clients arriving together would. Otherwise they
+   * open one by one, which node:cluster splits evenly between the server's workers.
+   */
+  readonly burst?: boolean;
   readonly variants: ReadonlyArray<{ readonly headers?: Record<string, string>; readonly body?: string }>;
 }
 
@@ -55,30 +61,74 @@ function nextRequest(): { headers: Record<string, string>; body?: string } {
   return { headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...variant.headers }, ...(body ? { body } : {}) };
 }
 
-/** As many requests as the connections take, through autocannon. */
+/** Settles at a run's first answer, or fails at its first failed request so that a refusing server does not hang the bench. */
+const firstAnswer = (tracker: autocannon.Instance) =>
+  new Promise<void>((resolve, reject) => {
+    tracker.once('response', () => resolve());
+    tracker.once('reqError', reject);
+  });
+
+/**
+ * As many requests as the connections take, through autocannon: one autocannon run of one
+ * connection each, the next started only once the one before has had its first answer (unless
+ * `burst`), all then measured together for the duration from the answers they report.
+ * node:cluster hands a burst of new connections to whichever worker acknowledges first, which split
+ * 32 connections anywhere from 3 and 30 to 16 and 16 from run to run, and the worker with more set
+ * the p99; opened one by one, each goes to the next worker in turn.
+ */
 async function flatOut(): Promise<LoadResult> {
-  // Without a callback autocannon returns its tracker, an EventEmitter that is also a promise of the
-  // result; its types name only the promise. Only this form runs a warm-up.
-  const run = autocannon({
-    url: spec.url,
-    connections: spec.connections,
-    duration: spec.durationS,
-    timeout: 30,
-    ...(spec.warmupS ? { warmup: { duration: spec.warmupS } } : {}),
-    requests: [{ method: spec.method, path: spec.path, setupRequest: (request) => ({ ...request, ...nextRequest() }) }],
-  }) as Promise<autocannon.Result> & EventEmitter;
-  // The warm-up, when there is one, has its own tracker: this start is the measured run's.
-  const tracker: EventEmitter = run;
-  tracker.on('start', () => process.stderr.write(`${STARTED}\n`));
-  const result = await run;
-  return {
-    rps: result['2xx'] / result.duration,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    ok: result['2xx'],
-    failed: result.non2xx,
-    errors: result.errors + result.timeouts,
-  };
+  const latencies: number[] = [];
+  let measuring = false;
+  let failed = 0;
+  let errors = 0;
+  const runs: Array<Promise<autocannon.Result> & autocannon.Instance> = [];
+  const answered: Array<Promise<void>> = [];
+  try {
+    for (let i = 0; i < spec.connections; i += 1) {
+      // Without a callback autocannon returns its tracker, an event emitter that is also a promise
+      // of its result; each run ends when told to stop.
+      const run = autocannon({
+        url: spec.url,
+        connections: 1,
+        duration: (spec.warmupS ?? 0) + spec.durationS + 60,
+        timeout: 30,
+        requests: [{ method: spec.method, path: spec.path, setupRequest: (request) => ({ ...request, ...nextRequest() }) }],
+      }) as Promise<autocannon.Result> & autocannon.Instance;
+      runs.push(run);
+      // Its events through the emitter's type: on the promise's, `on` would return a promise.
+      const tracker: autocannon.Instance = run;
+      tracker.on('response', (_client, statusCode, _bytes, ms) => {
+        if (!measuring) return;
+        if (statusCode >= 200 && statusCode < 300) latencies.push(ms);
+        else failed += 1;
+      });
+      tracker.on('reqError', () => {
+        if (measuring) errors += 1;
+      });
+      const first = firstAnswer(tracker);
+      if (spec.burst) answered.push(first);
+      else await first;
+    }
+    await Promise.all(answered);
+    if (spec.warmupS) await sleep(spec.warmupS * 1000);
+    process.stderr.write(`${STARTED}\n`);
+    measuring = true;
+    const start = performance.now();
+    await sleep(spec.durationS * 1000);
+    measuring = false;
+    const seconds = (performance.now() - start) / 1000;
+    return {
+      rps: latencies.length / seconds,
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      ok: latencies.length,
+      failed,
+      errors,
+    };
+  } finally {
+    for (const run of runs) run.stop();
+    await Promise.all(runs);
+  }
 }
 
 /**
@@ -108,7 +158,7 @@ async function paced(rate: number): Promise<LoadResult> {
     for (let i = 0; i < count; i += 1) {
       const dueAt = start + i * intervalMs;
       const wait = dueAt - performance.now();
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      if (wait > 0) await sleep(wait);
       sent.push(send(dueAt));
     }
     return Promise.all(sent);

@@ -2,9 +2,13 @@
  * Preloaded into the servers under test (`node --import <this file>`): samples event-loop delay
  * with `monitorEventLoopDelay` and, on SIGUSR2, writes what it saw since the last signal to
  * `$BENCH_PROBE_DIR/<pid>.json` and starts afresh. SIGUSR2 because Node keeps SIGUSR1 for its
- * inspector. In a cluster every worker loads it too (`execArgv` is inherited).
+ * inspector. In a cluster every worker loads it too (`execArgv` is inherited). It also reports the
+ * most connections the process held at once: node:cluster pins each connection to the worker it
+ * was handed to, so the workers' counts show how a load's connections were split between them.
  */
+import { subscribe } from 'node:diagnostics_channel';
 import { writeFileSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 
@@ -15,6 +19,16 @@ if (dir) {
   const RESOLUTION_MS = 2;
   const histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   histogram.enable();
+  let open = 0;
+  let peakConnections = 0;
+  subscribe('net.server.socket', (message) => {
+    const { socket } = message as { socket: Socket };
+    open += 1;
+    peakConnections = Math.max(peakConnections, open);
+    socket.once('close', () => {
+      open -= 1;
+    });
+  });
   writeFileSync(path.join(dir, `${process.pid}.json`), JSON.stringify({ pid: process.pid, ready: true }));
   process.on('SIGUSR2', () => {
     const ms = (ns: number) => Math.max(0, ns / 1e6 - RESOLUTION_MS);
@@ -24,8 +38,10 @@ if (dir) {
       p50: ms(histogram.percentile(50)),
       p99: ms(histogram.percentile(99)),
       max: ms(histogram.max),
+      peakConnections,
     };
     writeFileSync(path.join(dir, `${process.pid}.json`), JSON.stringify(report));
     histogram.reset();
+    peakConnections = open;
   });
 }

@@ -2,8 +2,8 @@ import type { AuditLatency } from './audit-latency.js';
 import type { EventsRound, EventsSettings } from './events.js';
 import type { LoadResult } from './load.js';
 
-/** One load run and the peak RSS of the server under it. */
-export type Run = LoadResult & { rssBytes: number };
+/** One load run: its result, the server's peak RSS and, for reads, the connections each server process held (most first). */
+export type Run = LoadResult & { rssBytes: number; split?: number[] };
 
 /** Everything one bench run measured, per round. */
 export interface Measurements {
@@ -51,13 +51,17 @@ const versus = (runs: Record<string, Run[]>, ceilingFor: Record<string, number[]
   ratioToBetterAuth: ratio(rps(runs.authsvc), rps(runs.betterAuth)),
 });
 
+/** Each run's connections per server process, as `16+16`. */
+const splits = (runs: Run[] | undefined) => (runs ?? []).map((r) => (r.split ?? []).join('+'));
+
 /** One read subject against its ceiling, round by round: req/s ratio and p99 ratio. */
 const readFigure = (m: Measurements, subject: string, ceiling: string) => {
   const around = m.meCeilingFor[subject] ?? [];
   const runs = m.me[subject];
   return {
     ...speed(runs),
-    ceiling: speed(m.me[`ceiling_${ceiling}`]),
+    splits: splits(runs),
+    ceiling: { ...speed(m.me[`ceiling_${ceiling}`]), splits: splits(m.me[`ceiling_${ceiling}`]) },
     ratioToCeiling: ratio(
       rps(runs),
       around.map((c) => c.rps),
@@ -171,6 +175,7 @@ export function tableRows(s: Summary): string[] {
     readRow('GET /api/users/me/, 1 process: req/s; p50 / p99 ms', r.oneProcess, 'bare Fastify + pg, 1 process', true),
     readRow('the same at LOG_LEVEL=info', r.oneProcessInfo, 'bare Fastify + pg, 1 process', false),
     readRow(`GET /api/users/me/, ${s.processes} processes`, r.manyProcesses, `bare Fastify + pg, ${s.processes} processes`, true),
+    `| Connections per process in each ${s.processes}-process read, as node:cluster split them | ${r.manyProcesses.splits.join(', ')} | ${r.manyProcesses.ceiling.splits.join(', ')} | | |`,
     readRow(
       `better-auth 1.7 get-session, ${s.processes} processes (peer)`,
       r.betterAuth,

@@ -97,8 +97,18 @@ async function measure(server: Spawned, spec: LoadSpec): Promise<LoadResult & { 
   return { ...result, rssBytes: rss.stop() };
 }
 
-/** Asks every process of `server` (probe preloaded) for its event-loop delay since the last ask. */
-async function probeDelays(server: Spawned, dir: string): Promise<{ p50: number; p99: number; max: number }> {
+/** What the probe preloaded in each process of a server saw since the last ask. */
+interface ProbeReport {
+  readonly pid: number;
+  readonly samples?: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly max: number;
+  readonly peakConnections?: number;
+}
+
+/** Asks every process of `server` (probe preloaded) for its report since the last ask. */
+async function probeReports(server: Spawned, dir: string): Promise<ProbeReport[]> {
   const pids = processTree(server.pid);
   for (const pid of pids) {
     try {
@@ -108,18 +118,31 @@ async function probeDelays(server: Spawned, dir: string): Promise<{ p50: number;
     }
   }
   await new Promise((resolve) => setTimeout(resolve, 300));
-  const reports = readdirSync(dir)
-    .map(
-      (f) =>
-        JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as { pid: number; samples?: number; p50: number; p99: number; max: number },
-    )
+  return readdirSync(dir)
+    .map((f) => JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as ProbeReport)
     .filter((r) => pids.includes(r.pid) && (r.samples ?? 0) > 0);
-  // The worst process speaks for the service: a request landing there waits that long.
+}
+
+/**
+ * The event-loop delay of `server` since the last ask. The worst process speaks for the service: a
+ * request landing there waits that long.
+ */
+async function probeDelays(server: Spawned, dir: string): Promise<{ p50: number; p99: number; max: number }> {
+  const reports = await probeReports(server, dir);
   return {
     p50: Math.max(0, ...reports.map((r) => r.p50)),
     p99: Math.max(0, ...reports.map((r) => r.p99)),
     max: Math.max(0, ...reports.map((r) => r.max)),
   };
+}
+
+/** How many of a load's connections each process of `server` held, most first. */
+async function connectionSplit(server: Spawned, dir: string): Promise<number[]> {
+  const reports = await probeReports(server, dir);
+  return reports
+    .map((r) => r.peakConnections ?? 0)
+    .filter((n) => n > 0)
+    .sort((a, b) => b - a);
 }
 
 async function main(): Promise<void> {
@@ -177,8 +200,15 @@ async function main(): Promise<void> {
     const port = await freePort();
     const server = spawnNode(
       `ceiling-${processes}`,
-      [path.join(here, 'ceiling-server.js')],
-      { ...common, WEB_CONCURRENCY: String(processes), DATABASE_URL: apiDbUrl, PORT: String(port), USERS: String(users) },
+      [...probe, path.join(here, 'ceiling-server.js')],
+      {
+        ...common,
+        WEB_CONCURRENCY: String(processes),
+        DATABASE_URL: apiDbUrl,
+        PORT: String(port),
+        USERS: String(users),
+        BENCH_PROBE_DIR: probeDir,
+      },
       path.join(work, `ceiling-${processes}.log`),
     );
     spawned.push(server);
@@ -196,13 +226,11 @@ async function main(): Promise<void> {
   const api = apiMany.server;
   const apiBase = apiMany.base;
 
-  const baProbeDir = path.join(work, 'probe-ba');
-  mkdirSync(baProbeDir);
   const baPort = await freePort();
   const betterAuth = spawnNode(
     'better-auth',
     [...probe, path.join(here, 'better-auth-server.js')],
-    { ...common, WEB_CONCURRENCY: String(many), DATABASE_URL: baDbUrl, PORT: String(baPort), BENCH_PROBE_DIR: baProbeDir },
+    { ...common, WEB_CONCURRENCY: String(many), DATABASE_URL: baDbUrl, PORT: String(baPort), BENCH_PROBE_DIR: probeDir },
     path.join(work, 'better-auth.log'),
   );
   spawned.push(betterAuth);
@@ -315,16 +343,21 @@ async function main(): Promise<void> {
     if (runs('read')) {
       log(`round ${rep}/${reps}: authenticated read`);
       let last: { key: string; run: Run } | undefined;
+      /** A read run with how its connections were split between the server's processes. */
+      const measureRead = async (server: Spawned, spec: LoadSpec): Promise<Run> => {
+        const run = await measure(server, spec);
+        return { ...run, split: await connectionSplit(server, probeDir) };
+      };
       const ceilingRun = async (key: 'one' | 'many'): Promise<Run> => {
         if (last?.key === key) return last.run;
-        const run = await measure(ceilings[key].server, ceilings[key].spec);
+        const run = await measureRead(ceilings[key].server, ceilings[key].spec);
         push(m.me, `ceiling_${key}`, run);
         last = { key, run };
         return run;
       };
       for (const subject of readSubjects) {
         const before = await ceilingRun(subject.ceiling);
-        push(m.me, subject.key, await measure(subject.server, subject.spec));
+        push(m.me, subject.key, await measureRead(subject.server, subject.spec));
         last = undefined;
         const after = await ceilingRun(subject.ceiling);
         push(m.meCeilingFor, subject.key, { rps: (before.rps + after.rps) / 2, p99: (before.p99 + after.p99) / 2 });
@@ -355,7 +388,7 @@ async function main(): Promise<void> {
       const rss = sampleRss(api.pid);
       // The reads warm their own client up first; the 32 logins are let go the moment the measured
       // reads begin, so the storm's first moment, when they all arrive at once, is measured too.
-      const logins = startLoad({ ...loginSpecs.authsvc, connections: 32, startOnInput: true });
+      const logins = startLoad({ ...loginSpecs.authsvc, connections: 32, startOnInput: true, burst: true });
       const readLoad = startLoad({ ...meSpecs.authsvc, connections: 4, overallRate: 200, warmupS: 1 });
       try {
         await Promise.race([readLoad.started, readLoad.result]);
