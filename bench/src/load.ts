@@ -61,11 +61,15 @@ function nextRequest(): { headers: Record<string, string>; body?: string } {
   return { headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...variant.headers }, ...(body ? { body } : {}) };
 }
 
-/** Settles at a run's first answer, or fails at its first failed request so that a refusing server does not hang the bench. */
-const firstAnswer = (tracker: autocannon.Instance) =>
+/**
+ * Settles at a run's first answer. autocannon reconnects after a failed request by itself, so only
+ * a run that ends with no answer at all (a server that never answered) fails.
+ */
+const firstAnswer = (run: Promise<autocannon.Result> & autocannon.Instance) =>
   new Promise<void>((resolve, reject) => {
+    const tracker: autocannon.Instance = run;
     tracker.once('response', () => resolve());
-    tracker.once('reqError', reject);
+    run.then(() => reject(new Error(`no answer from ${spec.url}${spec.path}`)), reject);
   });
 
 /**
@@ -105,7 +109,7 @@ async function flatOut(): Promise<LoadResult> {
       tracker.on('reqError', () => {
         if (measuring) errors += 1;
       });
-      const first = firstAnswer(tracker);
+      const first = firstAnswer(run);
       if (spec.burst) answered.push(first);
       else await first;
     }
