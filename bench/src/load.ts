@@ -62,10 +62,16 @@ function nextRequest(): { headers: Record<string, string>; body?: string } {
 }
 
 /**
+ * What autocannon returns without a callback: its tracker, an event emitter that is also a promise
+ * of its result.
+ */
+type CannonRun = Promise<autocannon.Result> & autocannon.Instance;
+
+/**
  * Settles at a run's first answer. autocannon reconnects after a failed request by itself, so only
  * a run that ends with no answer at all (a server that never answered) fails.
  */
-const firstAnswer = (run: Promise<autocannon.Result> & autocannon.Instance) =>
+const firstAnswer = (run: CannonRun) =>
   new Promise<void>((resolve, reject) => {
     const tracker: autocannon.Instance = run;
     tracker.once('response', () => resolve());
@@ -85,19 +91,18 @@ async function flatOut(): Promise<LoadResult> {
   let measuring = false;
   let failed = 0;
   let errors = 0;
-  const runs: Array<Promise<autocannon.Result> & autocannon.Instance> = [];
+  const runs: CannonRun[] = [];
   const answered: Array<Promise<void>> = [];
   try {
     for (let i = 0; i < spec.connections; i += 1) {
-      // Without a callback autocannon returns its tracker, an event emitter that is also a promise
-      // of its result; each run ends when told to stop.
+      // Each run ends when told to stop.
       const run = autocannon({
         url: spec.url,
         connections: 1,
         duration: (spec.warmupS ?? 0) + spec.durationS + 60,
         timeout: 30,
         requests: [{ method: spec.method, path: spec.path, setupRequest: (request) => ({ ...request, ...nextRequest() }) }],
-      }) as Promise<autocannon.Result> & autocannon.Instance;
+      }) as CannonRun;
       runs.push(run);
       // Its events through the emitter's type: on the promise's, `on` would return a promise.
       const tracker: autocannon.Instance = run;

@@ -12,6 +12,16 @@ import type { Socket } from 'node:net';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 
+/** What the probe writes on each SIGUSR2: event-loop delay (ms beyond its resolution) since the last one, and the most connections held. */
+export interface ProbeReport {
+  readonly pid: number;
+  readonly samples: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly max: number;
+  readonly peakConnections: number;
+}
+
 const dir = process.env.BENCH_PROBE_DIR;
 if (dir) {
   // The histogram records the time between timer ticks, so an idle loop reads RESOLUTION_MS:
@@ -32,7 +42,7 @@ if (dir) {
   writeFileSync(path.join(dir, `${process.pid}.json`), JSON.stringify({ pid: process.pid, ready: true }));
   process.on('SIGUSR2', () => {
     const ms = (ns: number) => Math.max(0, ns / 1e6 - RESOLUTION_MS);
-    const report = {
+    const report: ProbeReport = {
       pid: process.pid,
       samples: histogram.count,
       p50: ms(histogram.percentile(50)),

@@ -19,6 +19,7 @@ import { renderChart } from './chart.js';
 import { startEmbeddedAuditStack } from './embedded-audit.js';
 import { LOGIN_RATE, startEventsStack, type EventsStack } from './events.js';
 import type { LoadResult, LoadSpec } from './load.js';
+import type { ProbeReport } from './probe.js';
 import {
   apiArgs,
   freePort,
@@ -97,16 +98,6 @@ async function measure(server: Spawned, spec: LoadSpec): Promise<LoadResult & { 
   return { ...result, rssBytes: rss.stop() };
 }
 
-/** What the probe preloaded in each process of a server saw since the last ask. */
-interface ProbeReport {
-  readonly pid: number;
-  readonly samples?: number;
-  readonly p50: number;
-  readonly p99: number;
-  readonly max: number;
-  readonly peakConnections?: number;
-}
-
 /** Asks every process of `server` (probe preloaded) for its report since the last ask. */
 async function probeReports(server: Spawned, dir: string): Promise<ProbeReport[]> {
   const pids = processTree(server.pid);
@@ -119,8 +110,8 @@ async function probeReports(server: Spawned, dir: string): Promise<ProbeReport[]
   }
   await new Promise((resolve) => setTimeout(resolve, 300));
   return readdirSync(dir)
-    .map((f) => JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as ProbeReport)
-    .filter((r) => pids.includes(r.pid) && (r.samples ?? 0) > 0);
+    .map((f) => JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as Partial<ProbeReport>)
+    .filter((r): r is ProbeReport => r.pid !== undefined && pids.includes(r.pid) && (r.samples ?? 0) > 0);
 }
 
 /**
@@ -140,7 +131,7 @@ async function probeDelays(server: Spawned, dir: string): Promise<{ p50: number;
 async function connectionSplit(server: Spawned, dir: string): Promise<number[]> {
   const reports = await probeReports(server, dir);
   return reports
-    .map((r) => r.peakConnections ?? 0)
+    .map((r) => r.peakConnections)
     .filter((n) => n > 0)
     .sort((a, b) => b - a);
 }
